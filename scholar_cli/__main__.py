@@ -1,0 +1,3 @@
+from scholar_cli.cli import main
+
+main()

@@ -1,0 +1,298 @@
+"""The data every layer shares: frozen, slotted dataclasses with one JSON form each.
+
+The key order of every `to_json_dict` is part of the documented JSON schema (README): add keys
+at the end, never rename or reorder them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+BadgeKind = Literal["stars", "static-stars", "other"]
+Syntax = Literal["markdown", "html"]
+
+
+@dataclass(frozen=True, slots=True)
+class ArxivId:
+    """An arXiv identifier split into its base id and the version the page names, if any."""
+
+    id: str  # base id without version: "2503.12668", "hep-th/9901001"
+    version: int | None = None
+
+    def __str__(self) -> str:
+        return self.id if self.version is None else f"{self.id}v{self.version}"
+
+    @property
+    def year(self) -> int:
+        """The year of the first version, which both id schemes encode as YYMM."""
+        digits = self.id.split("/")[-1]
+        yy = int(digits[:2])
+        return 1900 + yy if yy >= 91 else 2000 + yy
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "url": self.url}
+
+
+@dataclass(frozen=True, slots=True)
+class Badge:
+    """A shields.io badge image, with the exact byte span of its image markup in the file.
+
+    The span covers only the image (`![alt](url)` or `<img ...>`), never the link around it,
+    so a rewrite can replace the picture and keep the link.
+    """
+
+    kind: BadgeKind
+    repo: str | None  # "owner/name" the badge counts, when it can be known
+    url: str
+    alt: str
+    link: str | None  # href of the enclosing link, if any
+    line: int
+    start: int  # byte offsets into the file as stored (BOM and CRLF included)
+    end: int
+    syntax: Syntax
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "repo": self.repo,
+            "url": self.url,
+            "alt": self.alt,
+            "link": self.link,
+            "line": self.line,
+            "span": [self.start, self.end],
+            "syntax": self.syntax,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str
+    bold: bool = False  # the page bolds the owner's own name
+    equal: bool = False  # an equal-contribution mark (*, †, ‡, #) followed the name
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "bold": self.bold, "equal": self.equal}
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    line: int
+    title: str
+    authors: tuple[Author, ...]
+    venue: str
+    years: tuple[int, ...]
+    links: tuple[Link, ...]
+    arxiv: ArxivId | None
+    repos: tuple[str, ...]
+    section: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "title": self.title,
+            "authors": [a.to_json_dict() for a in self.authors],
+            "venue": self.venue,
+            "years": list(self.years),
+            "arxiv_id": self.arxiv.id if self.arxiv else None,
+            "arxiv_version": self.arxiv.version if self.arxiv else None,
+            "repos": list(self.repos),
+            "links": [link.to_json_dict() for link in self.links],
+            "section": self.section,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    line: int
+    title: str
+    description: str
+    repos: tuple[str, ...]  # the project's own repositories (title line, badges, code links)
+    mentions: tuple[str, ...]  # other repositories its text links to
+    links: tuple[Link, ...]
+    badges: tuple[Badge, ...]
+    section: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "title": self.title,
+            "description": self.description,
+            "repos": list(self.repos),
+            "mentions": list(self.mentions),
+            "links": [link.to_json_dict() for link in self.links],
+            "badges": [b.to_json_dict() for b in self.badges],
+            "section": self.section,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NewsItem:
+    line: int
+    date: str | None  # as written: "07/2025"
+    year: int | None
+    text: str
+    links: tuple[Link, ...]
+    section: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "date": self.date,
+            "year": self.year,
+            "text": self.text,
+            "links": [link.to_json_dict() for link in self.links],
+            "section": self.section,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RepoRef:
+    """One GitHub repository the page links to, however many times."""
+
+    repo: str
+    line: int  # first line that names it
+    count: int  # how many links and badges name it
+    badges: int  # how many of those are star badges
+    used_by: tuple[str, ...]  # titles of the papers/projects that link it
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "repo": self.repo,
+            "line": self.line,
+            "count": self.count,
+            "badges": self.badges,
+            "used_by": list(self.used_by),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    path: str
+    front_matter: dict[str, Any] = field(hash=False, compare=False)
+    sections: tuple[str, ...]  # headings recognised as papers/projects/news sections
+    papers: tuple[Paper, ...]
+    projects: tuple[Project, ...]
+    news: tuple[NewsItem, ...]
+    badges: tuple[Badge, ...]
+    repos: tuple[RepoRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArxivRecord:
+    """What arXiv says about one paper (its latest version)."""
+
+    id: str  # base id
+    version: int
+    published: str  # ISO 8601, first version
+    updated: str  # ISO 8601, latest version
+    title: str
+    authors: tuple[str, ...]
+    primary_category: str
+    categories: tuple[str, ...]
+    doi: str | None
+    journal_ref: str | None
+    comment: str | None
+    abstract: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "version": self.version,
+            "published": self.published,
+            "updated": self.updated,
+            "title": self.title,
+            "authors": list(self.authors),
+            "primary_category": self.primary_category,
+            "categories": list(self.categories),
+            "doi": self.doi,
+            "journal_ref": self.journal_ref,
+            "comment": self.comment,
+            "abstract": self.abstract,
+        }
+
+    @classmethod
+    def from_json_dict(cls, d: dict[str, Any]) -> ArxivRecord:
+        return cls(
+            id=d["id"],
+            version=int(d["version"]),
+            published=d["published"],
+            updated=d["updated"],
+            title=d["title"],
+            authors=tuple(d["authors"]),
+            primary_category=d["primary_category"],
+            categories=tuple(d["categories"]),
+            doi=d.get("doi"),
+            journal_ref=d.get("journal_ref"),
+            comment=d.get("comment"),
+            abstract=d.get("abstract", ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RepoStats:
+    """What GitHub says about one repository."""
+
+    full_name: str  # the current owner/name (differs from the page's after a rename)
+    stars: int
+    forks: int
+    archived: bool
+    pushed_at: str | None
+    description: str | None
+    language: str | None
+    html_url: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "full_name": self.full_name,
+            "stars": self.stars,
+            "forks": self.forks,
+            "archived": self.archived,
+            "pushed_at": self.pushed_at,
+            "description": self.description,
+            "language": self.language,
+            "html_url": self.html_url,
+        }
+
+    @classmethod
+    def from_json_dict(cls, d: dict[str, Any]) -> RepoStats:
+        return cls(
+            full_name=d["full_name"],
+            stars=int(d["stars"]),
+            forks=int(d["forks"]),
+            archived=bool(d["archived"]),
+            pushed_at=d.get("pushed_at"),
+            description=d.get("description"),
+            language=d.get("language"),
+            html_url=d["html_url"],
+        )
+
+
+# How a record came to be in this run's hands.
+FetchStatus = Literal[
+    "fresh",  # from the store, within max age: no request
+    "fetched",  # fetched now
+    "revalidated",  # stale in the store, server said 304: kept, time renewed
+    "stale",  # the fetch failed (network, 5xx, rate limit): last good record used
+    "offline",  # --offline: store record of any age
+    "not_found",  # the source says there is no such item
+    "malformed",  # never sent: the id/name is not well-formed
+    "unknown",  # no record and none could be fetched
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """One item's outcome: the record (if any), how it was obtained, and when it was fetched."""
+
+    key: str  # arXiv base id or owner/name as the page writes it
+    status: FetchStatus
+    record: ArxivRecord | RepoStats | None = None
+    fetched_at: float | None = None  # epoch seconds of the record's last fetch/revalidation
+    note: str = ""  # one human line: why it is stale/unknown, where it was renamed to
