@@ -1,0 +1,217 @@
+"""Entries -> papers, projects and news items: which line is the title, the authors, the venue."""
+
+from __future__ import annotations
+
+import re
+
+from scholar_cli.models import Author, Badge, Link, NewsItem, Paper, Project
+from scholar_cli.page.ids import (
+    arxiv_id_from_url,
+    arxiv_ids_in_text,
+    github_repo_from_url,
+    strip_arxiv_ids,
+)
+from scholar_cli.page.structure import RawEntry, Seg
+
+_YEAR_RE = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d])")
+_AUTHOR_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*;\s*")
+_EQUAL_MARKS = "*†‡#"
+_LINK_ONLY_FILLER = re.compile(r"^[\s|,;·•/\\\[\]()\-–—:.]*$")
+_CODE_LABELS = {"code", "github", "repo", "repository", "source", "source code", "project page"}
+_MONTHS = (
+    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
+    "july|august|september|october|november|december"
+)
+# Dates as people write them at the head of a news item: 07/2025, 2025-07-01, [Jul 2025], …
+_DATE_RE = re.compile(
+    r"^[\s\[(*_]*(?P<date>"
+    r"\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?"
+    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}"
+    r"|\d{1,2}[-/.]\d{4}"
+    rf"|(?:\d{{1,2}}\s+)?(?:{_MONTHS})\.?(?:\s+\d{{1,2}})?,?\s+\d{{4}}"
+    r"|\d{4}"
+    r")(?![\d])[\s\])*_]*[:\-–—|]?\s*",
+    re.IGNORECASE,
+)
+
+
+def line_text(line: list[Seg]) -> str:
+    return " ".join("".join(seg.text for seg in line).split())
+
+
+def _is_link_only(line: list[Seg]) -> bool:
+    rest = "".join(seg.text for seg in line if seg.href is None)
+    return any(seg.href for seg in line) and bool(_LINK_ONLY_FILLER.match(rest))
+
+
+def _first_bold(lines: list[list[Seg]]) -> tuple[int, str, list[Seg]] | None:
+    """(line index, bold text, what follows it on that line) for the first bold run."""
+    for i, line in enumerate(lines):
+        for j, seg in enumerate(line):
+            if seg.bold and seg.text.strip():
+                k = j
+                while k < len(line) and (line[k].bold or not line[k].text.strip()):
+                    k += 1
+                text = " ".join("".join(s.text for s in line[j:k]).split())
+                return i, text, line[k:]
+    return None
+
+
+def _entry_text(entry: RawEntry) -> str:
+    return " ".join(line_text(line) for line in entry.lines)
+
+
+def _links(entry: RawEntry) -> tuple[Link, ...]:
+    return tuple(link for link, _line in entry.links)
+
+
+def _unique(items: list[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(item.lower(), item)
+    return tuple(seen.values())
+
+
+def _looks_like_authors(line: list[Seg]) -> bool:
+    if any(seg.bold and seg.text.strip() for seg in line):
+        return True
+    parts = [p for p in _AUTHOR_SPLIT_RE.split(line_text(line)) if p.strip()]
+    if len(parts) < 2:
+        return False
+    return all(not re.search(r"\d", p) and len(p.split()) <= 6 for p in parts)
+
+
+def parse_authors(line: list[Seg]) -> tuple[Author, ...]:
+    text = ""
+    bold: list[bool] = []
+    for seg in line:
+        text += seg.text
+        bold.extend([seg.bold] * len(seg.text))
+    authors: list[Author] = []
+    pos = 0
+    for m in [*_AUTHOR_SPLIT_RE.finditer(text), None]:
+        end = m.start() if m else len(text)
+        piece = text[pos:end]
+        is_bold = any(bold[pos:end]) if piece.strip() else False
+        pos = m.end() if m else len(text)
+        name = " ".join(piece.split())
+        if name.lower().startswith("and "):
+            name = name[4:]
+        equal = any(mark in name for mark in _EQUAL_MARKS)
+        name = " ".join(name.translate({ord(c): " " for c in _EQUAL_MARKS}).split())
+        name = name.strip(" .")
+        if not name or name.lower() in ("et al", "others"):
+            continue
+        authors.append(Author(name, is_bold, equal))
+    return tuple(authors)
+
+
+def years_in(text: str) -> tuple[int, ...]:
+    return tuple(sorted({int(y) for y in _YEAR_RE.findall(strip_arxiv_ids(text))}))
+
+
+def to_paper(entry: RawEntry) -> Paper | None:
+    lines = entry.lines
+    first = _first_bold(lines)
+    rest: list[Seg]
+    if first is None:
+        if not lines:
+            return None
+        title_index, title, rest = 0, line_text(lines[0]), []
+    else:
+        title_index, title, rest = first
+    title = title.strip().rstrip(".,;")
+    if not title:
+        return None
+    text_lines: list[list[Seg]] = []
+    if rest and line_text(rest) and not _is_link_only(rest):
+        text_lines.append(rest)
+    text_lines += [
+        line for line in lines[title_index + 1 :] if line_text(line) and not _is_link_only(line)
+    ]
+    authors: tuple[Author, ...] = ()
+    if text_lines and _looks_like_authors(text_lines[0]):
+        authors = parse_authors(text_lines.pop(0))
+    venue = " ".join(line_text(line) for line in text_lines).strip()
+    links = _links(entry)
+    arxiv = next((a for a in (arxiv_id_from_url(link.url) for link in links) if a), None)
+    if arxiv is None:
+        in_text = arxiv_ids_in_text(_entry_text(entry))
+        arxiv = in_text[0] if in_text else None
+    repos = [r for r in (github_repo_from_url(link.url) for link in links) if r]
+    return Paper(
+        line=entry.line,
+        title=title,
+        authors=authors,
+        venue=venue,
+        years=years_in(venue),
+        links=links,
+        arxiv=arxiv,
+        repos=_unique(repos),
+        section=entry.section,
+    )
+
+
+def to_project(entry: RawEntry, badges: list[Badge]) -> Project | None:
+    first = _first_bold(entry.lines)
+    if first is None:
+        return None
+    title_index, title, _rest = first
+    title_lines = {i for i, line in enumerate(entry.lines) if any(s.bold for s in line)}
+    own: list[str] = [b.repo for b in badges if b.repo and b.kind != "other"]
+    mentions: list[str] = []
+    for link, _line in entry.links:
+        repo = github_repo_from_url(link.url)
+        if repo is None:
+            continue
+        on_title_line = any(
+            any(seg.href == link.url for seg in entry.lines[i]) for i in title_lines
+        )
+        if on_title_line or link.label.strip().lower() in _CODE_LABELS:
+            own.append(repo)
+        else:
+            mentions.append(repo)
+    own_unique = _unique(own)
+    owned = {r.lower() for r in own_unique}
+    description: list[str] = []
+    for i, line in enumerate(entry.lines):
+        if i <= title_index:
+            continue
+        if i in title_lines:
+            break
+        if line_text(line):
+            description.append(line_text(line))
+    return Project(
+        line=entry.line,
+        title=title.strip().rstrip(".,;"),
+        description=" ".join(description),
+        repos=own_unique,
+        mentions=tuple(r for r in _unique(mentions) if r.lower() not in owned),
+        links=_links(entry),
+        badges=tuple(badges),
+        section=entry.section,
+    )
+
+
+def to_news(entry: RawEntry) -> NewsItem | None:
+    text = _entry_text(entry)
+    if not text:
+        return None
+    m = _DATE_RE.match(text)
+    date: str | None = None
+    year: int | None = None
+    if m:
+        date = m.group("date")
+        found = re.search(r"\d{4}", date)
+        year = int(found.group()) if found else None
+        text = text[m.end() :].strip()
+    elif entry.tag == "p":
+        return None  # a loose paragraph ("older news on the blog") is not a news item
+    return NewsItem(
+        line=entry.line,
+        date=date,
+        year=year,
+        text=text,
+        links=_links(entry),
+        section=entry.section,
+    )

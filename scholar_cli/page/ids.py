@@ -1,0 +1,123 @@
+"""Recognisers for the identifiers a homepage carries: arXiv ids, GitHub repos, shields badges.
+
+Each function looks at one URL or one short piece of text, never at the whole page: the page
+structure comes from real parsers (structure.py); these only name what a link points to.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from scholar_cli.models import ArxivId, BadgeKind
+
+# Old-style archives as arXiv lists them (with subject classes like math.AG, cs.LG).
+_OLD_ARCHIVES = (
+    "acc-phys|adap-org|alg-geom|ao-sci|astro-ph|atom-ph|bayes-an|chao-dyn|chem-ph|cmp-lg|"
+    "comp-gas|cond-mat|cs|dg-ga|funct-an|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math|math-ph|"
+    "mtrl-th|nlin|nucl-ex|nucl-th|patt-sol|physics|plasm-ph|q-alg|q-bio|quant-ph|solv-int|"
+    "supr-con"
+)
+_NEW_ID = r"(?P<new>\d{4}\.\d{4,5})"
+_OLD_ID = rf"(?P<old>(?:{_OLD_ARCHIVES})(?:\.[A-Za-z]{{2}})?/\d{{7}})"
+_VERSION = r"(?:v(?P<version>\d+))?"
+_ID_RE = re.compile(rf"^(?:{_NEW_ID}|{_OLD_ID}){_VERSION}$", re.IGNORECASE)
+
+# arXiv:ID written in text, e.g. "preprint arXiv:2503.12668, 2025" or "arXiv: hep-th/9901001v2".
+_TEXT_ID_RE = re.compile(
+    rf"\barXiv\s*:\s*(?P<id>(?:\d{{4}}\.\d{{4,5}}|(?:{_OLD_ARCHIVES})(?:\.[A-Za-z]{{2}})?/\d{{7}})"
+    r"(?:v\d+)?)\b",
+    re.IGNORECASE,
+)
+_ARXIV_HOSTS = {"arxiv.org", "www.arxiv.org", "export.arxiv.org", "browse.arxiv.org"}
+_ARXIV_PATH_RE = re.compile(r"^/(?:abs|pdf|html|format|ps)/(?P<rest>.+?)(?:\.pdf)?/?$")
+
+_GITHUB_HOSTS = {"github.com", "www.github.com"}
+# Paths under github.com that are not repositories.
+_GITHUB_RESERVED = {
+    "about", "apps", "collections", "contact", "enterprise", "explore", "features", "login",
+    "marketplace", "notifications", "orgs", "pricing", "pulls", "issues", "search", "settings",
+    "sponsors", "topics", "trending", "users", "join", "site", "security", "customer-stories",
+}  # fmt: skip
+_OWNER_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
+_NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+
+_SHIELDS_HOSTS = {"img.shields.io", "shields.io"}
+
+
+def parse_arxiv_id(text: str) -> ArxivId | None:
+    """`2503.12668v2` -> ArxivId("2503.12668", 2); None when `text` is not a well-formed id."""
+    m = _ID_RE.match(text.strip())
+    if not m:
+        return None
+    base = m.group("new") or m.group("old")
+    # Old-style archives are lower case, subject classes upper case (math.AG), as arXiv writes them.
+    if m.group("old"):
+        archive, number = base.split("/")
+        head, _, sub = archive.partition(".")
+        base = f"{head.lower()}.{sub.upper()}/{number}" if sub else f"{head.lower()}/{number}"
+    version = int(m.group("version")) if m.group("version") else None
+    return ArxivId(base, version)
+
+
+def arxiv_id_from_url(url: str) -> ArxivId | None:
+    """The id an arxiv.org abs/pdf/html link points to (any of arXiv's hosts)."""
+    parts = urlsplit(url.strip())
+    if parts.hostname not in _ARXIV_HOSTS:
+        return None
+    m = _ARXIV_PATH_RE.match(unquote(parts.path))
+    return parse_arxiv_id(m.group("rest")) if m else None
+
+
+def arxiv_ids_in_text(text: str) -> list[ArxivId]:
+    """Ids written as `arXiv:ID` in running text."""
+    found = (parse_arxiv_id(m.group("id")) for m in _TEXT_ID_RE.finditer(text))
+    return [a for a in found if a is not None]
+
+
+def strip_arxiv_ids(text: str) -> str:
+    """The text without `arXiv:ID` mentions, so an id like 2012.01234 is not read as a year."""
+    return _TEXT_ID_RE.sub(" ", text)
+
+
+def github_repo_from_url(url: str) -> str | None:
+    """`https://github.com/o/r.git`, `/o/r/tree/main/x`, `/o/r#readme` -> "o/r"."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https", "") or parts.hostname not in _GITHUB_HOSTS:
+        return None
+    segments = [s for s in unquote(parts.path).split("/") if s]
+    if len(segments) < 2:
+        return None
+    owner, name = segments[0], segments[1]
+    name = name.removesuffix(".git")
+    if owner.lower() in _GITHUB_RESERVED or not _OWNER_RE.match(owner):
+        return None
+    if not _NAME_RE.match(name) or name in (".", ".."):
+        return None
+    return f"{owner}/{name}"
+
+
+def is_shields_url(url: str) -> bool:
+    return urlsplit(url.strip()).hostname in _SHIELDS_HOSTS
+
+
+def classify_badge(url: str) -> tuple[BadgeKind, str | None]:
+    """What a shields.io image shows: dynamic GitHub stars (with its repo), a static stars badge
+    (its repo comes from the link around it), or anything else."""
+    parts = urlsplit(url.strip())
+    segments = [s for s in unquote(parts.path).split("/") if s]
+    if len(segments) >= 4 and segments[0] == "github" and segments[1] == "stars":
+        owner, name = segments[2], segments[3].removesuffix(".svg").removesuffix(".png")
+        if _OWNER_RE.match(owner) and _NAME_RE.match(name):
+            return "stars", f"{owner}/{name}"
+        return "other", None
+    if len(segments) >= 2 and segments[0] == "badge":
+        label = segments[1].split("-", 1)[0].lower()
+        if label in ("stars", "star", "github stars", "★"):
+            return "static-stars", None
+    return "other", None
+
+
+def same_url(a: str, b: str) -> bool:
+    """Equal after undoing percent-encoding (the Markdown renderer encodes what users did not)."""
+    return unquote(a.strip()) == unquote(b.strip())

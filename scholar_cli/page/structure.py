@@ -1,0 +1,266 @@
+"""Markdown and HTML blocks -> sections -> entries, with file lines and badge byte spans.
+
+One pass, two real parsers: markdown-it (CommonMark) renders the body to HTML, raw HTML blocks
+pass through untouched, and one streaming `html.parser` walks the result. So a paper written as
+a Markdown list item and one written as `<div class="publication-item">` reach the same code,
+and a `<div>` that CommonMark splits at blank lines is still one element. Source lines travel
+through the render as `data-sl` attributes (Markdown blocks) and `<!--sl:N-->` comments (HTML
+blocks).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from scholar_cli.models import Link
+
+SectionKind = str  # "papers" | "projects" | "news"
+
+_SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # Word stems: a heading matches when one of its words starts with a stem.
+    ("papers", ("publication", "paper", "preprint", "manuscript", "article")),
+    ("projects", ("project", "software", "open source", "opensource", "open-source", "code")),
+    ("news", ("news", "update", "announcement", "what's new", "whats new")),
+)
+_VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "area", "col", "embed"}
+# Elements that open an entry when they start inside a section and no entry is open.
+_ENTRY_TAGS = {"li", "p", "div", "article", "section", "tr", "blockquote", "details", "figure"}
+# Elements whose edges end a visual line.
+_LINE_TAGS = {
+    "p", "div", "li", "ul", "ol", "tr", "td", "th", "blockquote", "section", "article",
+    "h1", "h2", "h3", "h4", "h5", "h6", "table", "details", "summary", "figure", "dd", "dt",
+}  # fmt: skip
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_SL_COMMENT = re.compile(r"^sl:(\d+)$")
+
+
+@dataclass(slots=True)
+class Seg:
+    """A run of text with the marks that matter to us."""
+
+    text: str
+    bold: bool
+    href: str | None
+
+
+@dataclass(slots=True)
+class Image:
+    src: str
+    alt: str
+    href: str | None
+    line: int
+
+
+@dataclass(slots=True)
+class RawEntry:
+    """One item of a section before it is read as a paper, project or news item."""
+
+    kind: SectionKind
+    section: str
+    tag: str
+    line: int
+    lines: list[list[Seg]] = field(default_factory=lambda: [[]])
+    links: list[tuple[Link, int]] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+
+    def starts_bold(self) -> bool:
+        for line in self.lines:
+            for seg in line:
+                if seg.text.strip():
+                    return seg.bold
+        return False
+
+
+@dataclass(slots=True)
+class Walk:
+    """Everything one walk over the page found."""
+
+    sections: list[str] = field(default_factory=list)
+    entries: list[RawEntry] = field(default_factory=list)
+    anchors: list[tuple[str, int]] = field(default_factory=list)  # every href on the page, line
+    images: list[Image] = field(default_factory=list)  # every image on the page
+
+
+def section_kind(heading: str) -> SectionKind | None:
+    """ "📝 Selected Publications" -> "papers"; "Reviewer Service" -> None."""
+    words = normalize_text(heading)
+    words = re.sub(r"[^\w' -]+", " ", words).strip()
+    for kind, keys in _SECTION_WORDS:
+        for key in keys:
+            if re.search(rf"(?<![\w]){re.escape(key)}", words):
+                return kind
+    return None
+
+
+def normalize_text(text: str) -> str:
+    """Case- and accent-insensitive form for matching: "Müller" -> "muller"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+def render_body(body: str, first_line: int) -> str:
+    """CommonMark -> HTML with each block's 1-based file line attached."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark")
+    tokens = md.parse(body)
+    for tok in tokens:
+        if tok.map is None:
+            continue
+        if tok.type == "html_block":
+            tok.content = f"<!--sl:{tok.map[0] + first_line}-->{tok.content}"
+        elif tok.nesting == 1:
+            tok.attrSet("data-sl", str(tok.map[0] + first_line))
+    html: str = md.renderer.render(tokens, md.options, {})
+    return html
+
+
+def walk_html(html: str) -> Walk:
+    walker = _Walker()
+    walker.feed(html)
+    walker.close()
+    walker.finish_entry()
+    return walker.result
+
+
+class _Walker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.result = Walk()
+        self._base_src = 1  # file line of output line `_base_out`
+        self._base_out = 1
+        self._stack: list[str] = []
+        self._bold = 0
+        self._hrefs: list[str | None] = []
+        self._link_text: list[tuple[list[str], list[str]]] = []  # per open <a>: text, img alts
+        self._heading: tuple[int, int, list[str]] | None = None  # level, line, text
+        self._section: tuple[SectionKind | None, str, int] | None = None  # kind, name, level
+        self._entry: RawEntry | None = None
+        self._entry_depth = 0
+
+    # -- positions ------------------------------------------------------------------------
+    def _line(self) -> int:
+        return self._base_src + self.getpos()[0] - self._base_out
+
+    def _anchor_here(self, src_line: int) -> None:
+        self._base_src = src_line
+        self._base_out = self.getpos()[0]
+
+    # -- parser callbacks -------------------------------------------------------------------
+    def handle_comment(self, data: str) -> None:
+        m = _SL_COMMENT.match(data)
+        if m:
+            self._anchor_here(int(m.group(1)))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {k: (v or "") for k, v in attrs}
+        if "data-sl" in attr and attr["data-sl"].isdigit():
+            self._anchor_here(int(attr["data-sl"]))
+        line = self._line()
+        if tag in _VOID:
+            self._void(tag, attr, line)
+            return
+        # HTML lets <p> and <li> close implicitly; keep the stack honest about it.
+        if tag in ("p", "li") and self._stack and self._stack[-1] == tag:
+            self.handle_endtag(tag)
+        if tag in _HEADINGS:
+            self.finish_entry()
+            self._heading = (_HEADINGS[tag], line, [])
+        elif (
+            self._entry is None
+            and self._section is not None
+            and self._section[0] is not None
+            and tag in _ENTRY_TAGS
+        ):
+            self._entry = RawEntry(self._section[0], self._section[1], tag, line)
+            self._entry_depth = len(self._stack) + 1
+        self._stack.append(tag)
+        if tag in _LINE_TAGS:
+            self._newline()
+        if tag in ("strong", "b"):
+            self._bold += 1
+        elif tag == "a":
+            self._hrefs.append(attr.get("href") or None)
+            self._link_text.append(([], []))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID or tag not in self._stack:
+            return
+        while self._stack:
+            top = self._stack.pop()
+            self._close(top)
+            if top == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._heading is not None:
+            self._heading[2].append(data)
+        for text, _alts in self._link_text:
+            text.append(data)
+        if self._entry is None:
+            return
+        parts = data.split("\n")
+        for i, part in enumerate(parts):
+            if i:
+                self._newline()
+            if part:
+                href = self._hrefs[-1] if self._hrefs else None
+                self._entry.lines[-1].append(Seg(part, self._bold > 0, href))
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _void(self, tag: str, attr: dict[str, str], line: int) -> None:
+        if tag == "br":
+            self._newline()
+        elif tag == "img":
+            href = self._hrefs[-1] if self._hrefs else None
+            image = Image(attr.get("src", ""), attr.get("alt", ""), href, line)
+            self.result.images.append(image)
+            if self._entry is not None:
+                self._entry.images.append(image)
+            for _text, alts in self._link_text:
+                alts.append(image.alt)
+
+    def _close(self, tag: str) -> None:
+        if tag in ("strong", "b"):
+            self._bold = max(0, self._bold - 1)
+        elif tag == "a" and self._hrefs:
+            href = self._hrefs.pop()
+            text, alts = self._link_text.pop()
+            # A link that is only an image (a badge) is labelled by the image's alt text.
+            label = " ".join("".join(text).split()) or " ".join(" ".join(alts).split())
+            if href:
+                line = self._line()
+                self.result.anchors.append((href, line))
+                if self._entry is not None:
+                    self._entry.links.append((Link(label, href), line))
+        elif tag in _HEADINGS and self._heading is not None:
+            level, _line, parts = self._heading
+            self._heading = None
+            self._on_heading(level, " ".join("".join(parts).split()))
+        if tag in _LINE_TAGS:
+            self._newline()
+        if self._entry is not None and len(self._stack) < self._entry_depth:
+            self.finish_entry()
+
+    def _on_heading(self, level: int, text: str) -> None:
+        kind = section_kind(text)
+        if kind is not None:
+            self._section = (kind, text, level)
+            self.result.sections.append(text)
+        elif self._section is not None and level <= self._section[2]:
+            self._section = None  # a sibling heading like "Reviewer Service" ends the section
+
+    def _newline(self) -> None:
+        if self._entry is not None and self._entry.lines[-1]:
+            self._entry.lines.append([])
+
+    def finish_entry(self) -> None:
+        if self._entry is not None:
+            self._entry.lines = [line for line in self._entry.lines if line]
+            self.result.entries.append(self._entry)
+        self._entry = None
+        self._entry_depth = 0
