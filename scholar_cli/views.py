@@ -294,9 +294,7 @@ def item_json(kind: str, item: Any, records: Records) -> dict[str, Any]:
     """One item of `scholar list --format json`: the page's fields, then what was fetched."""
     if kind == "repos":
         ref: RepoRef = item
-        doc = ref.to_json_dict()
-        doc["github"] = _fetched_json(records.github.get(ref.repo.lower()))
-        return doc
+        return {**ref.to_json_dict(), "github": _fetched_json(records.github.get(ref.repo.lower()))}
     doc: dict[str, Any] = item.to_json_dict()
     if kind == "papers":
         paper: Paper = item

@@ -51,6 +51,8 @@ def parse_arxiv_id(text: str) -> ArxivId | None:
     if not m:
         return None
     base = m.group("new") or m.group("old")
+    if m.group("new") and not _new_id_ok(base):
+        return None
     # Old-style archives are lower case, subject classes upper case (math.AG), as arXiv writes them.
     if m.group("old"):
         archive, number = base.split("/")
@@ -58,6 +60,15 @@ def parse_arxiv_id(text: str) -> ArxivId | None:
         base = f"{head.lower()}.{sub.upper()}/{number}" if sub else f"{head.lower()}/{number}"
     version = int(m.group("version")) if m.group("version") else None
     return ArxivId(base, version)
+
+
+def _new_id_ok(base: str) -> bool:
+    """YYMM must be a real month from 0704 on; 4-digit numbers until 1412, 5 digits after."""
+    yymm, number = base.split(".")
+    month = int(yymm[2:])
+    if not 1 <= month <= 12 or int(yymm) < 704:
+        return False
+    return len(number) == (5 if int(yymm) >= 1501 else 4)
 
 
 def arxiv_id_from_url(url: str) -> ArxivId | None:

@@ -95,9 +95,16 @@ def section_kind(heading: str) -> SectionKind | None:
     return None
 
 
+# Letters that Unicode does not decompose into a base letter plus an accent.
+_FOLD = str.maketrans({
+    "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ß": "ss", "Æ": "AE",
+    "æ": "ae", "Œ": "OE", "œ": "oe", "ı": "i", "Þ": "Th", "þ": "th",
+})  # fmt: skip
+
+
 def normalize_text(text: str) -> str:
     """Case- and accent-insensitive form for matching: "Müller" -> "muller"."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
 

@@ -1,0 +1,57 @@
+"""Shared test helpers: run the real CLI, find fixture and shared pages."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from scholar_cli.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures"
+SHARED_PAGES = ROOT.parent / "shared" / "pages"
+
+needs_shared = pytest.mark.skipif(
+    not SHARED_PAGES.is_dir(), reason="../shared/pages is not beside the checkout"
+)
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run(*args: str | os.PathLike[str], env: dict[str, str] | None = None) -> Run:
+    """Invoke `scholar ARGS` in-process through typer's CliRunner, stdout and stderr apart."""
+    # Colour codes would make exact assertions fail when CI sets FORCE_COLOR and friends.
+    base_env = {"NO_COLOR": "1", "FORCE_COLOR": None, "PY_COLORS": None, "GITHUB_ACTIONS": None}
+    result = CliRunner().invoke(
+        app, [str(a) for a in args], env={**base_env, **(env or {})}, prog_name="scholar"
+    )
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def fixture_page(name: str) -> Path:
+    return FIXTURES / "pages" / name
+
+
+def shared_page(name: str) -> Path:
+    return SHARED_PAGES / name
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees the developer's page, cache or tokens."""
+    for var in ("SCHOLAR_PAGE", "GITHUB_TOKEN", "GH_TOKEN", "SCHOLAR_ARXIV_API_URL"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("SCHOLAR_CACHE_DIR", str(tmp_path / "cache"))
+    # Any accidental real request fails fast instead of reaching the internet.
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")

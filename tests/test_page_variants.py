@@ -1,0 +1,294 @@
+"""Our own fixture pages: each variant the reader must understand, asserted exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import fixture_page, run
+
+from scholar_cli.models import ArxivId, Author
+from scholar_cli.page import parse_page
+from scholar_cli.page.ids import arxiv_id_from_url, github_repo_from_url, parse_arxiv_id
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://arxiv.org/abs/2503.12668", ArxivId("2503.12668")),
+        ("https://arxiv.org/abs/2503.12668v2", ArxivId("2503.12668", 2)),
+        ("https://arxiv.org/pdf/2506.22950", ArxivId("2506.22950")),
+        ("https://arxiv.org/pdf/2506.22950v1.pdf", ArxivId("2506.22950", 1)),
+        ("https://arxiv.org/html/2401.01234v2", ArxivId("2401.01234", 2)),
+        ("http://export.arxiv.org/abs/0704.0001", ArxivId("0704.0001")),
+        ("https://arxiv.org/abs/hep-th/9901001v3", ArxivId("hep-th/9901001", 3)),
+        ("https://arxiv.org/pdf/math.AG/0601001.pdf", ArxivId("math.AG/0601001")),
+        ("https://arxiv.org/abs/not-an-id", None),
+        ("https://example.org/abs/2503.12668", None),
+    ],
+)
+def test_arxiv_urls(url: str, expected: ArxivId | None) -> None:
+    assert arxiv_id_from_url(url) == expected
+
+
+def test_arxiv_id_years() -> None:
+    assert [parse_arxiv_id(t).year for t in ("0704.0001", "2503.12668v2", "hep-th/9901001")] == [
+        2007,
+        2025,
+        1999,
+    ]
+    assert parse_arxiv_id("2503.1266") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://github.com/o/r", "o/r"),
+        ("https://github.com/o/r.git", "o/r"),
+        ("https://github.com/o/r/tree/main/src/x.py", "o/r"),
+        ("https://github.com/o/r#readme", "o/r"),
+        ("https://www.github.com/o/r/", "o/r"),
+        ("https://github.com/o", None),
+        ("https://github.com/orgs/o", None),
+        ("https://gitlab.com/o/r", None),
+    ],
+)
+def test_github_urls(url: str, expected: str | None) -> None:
+    assert github_repo_from_url(url) == expected
+
+
+def test_variants_papers() -> None:
+    page = parse_page(fixture_page("variants.md"))
+    assert page.front_matter == {"title": "Variants", "arxiv_featured": "2104.12255"}
+    assert [(p.line, str(p.arxiv), p.arxiv.version if p.arxiv else None) for p in page.papers] == [
+        (9, "hep-th/9901001v3", 3),
+        (14, "math.AG/0601001v2", 2),
+        (19, "2401.01234v2", 2),
+        (24, "0704.0001", None),
+        (30, "None", None),
+    ]
+    first = page.papers[0]
+    assert first.authors == (
+        Author("José Álvarez", bold=False, equal=True),
+        Author("Anna Müller", bold=True, equal=True),
+        Author("Łukasz Nowak", bold=False, equal=True),
+    )
+    assert first.repos == ("anna/qg",)  # the .git suffix is dropped
+    assert page.papers[1].repos == ("anna/stacks",)  # /tree/main/src is dropped
+    assert page.papers[2].repos == ("anna/sparse",)  # #readme is dropped
+    assert page.papers[1].authors == (Author("Anna Müller", True), Author("Bo Li"))
+    # A sub-heading inside Publications does not end the section.
+    assert page.papers[4].title == "Thesis: Everything Before 2000"
+    assert page.papers[4].section == "📝 Publications"
+
+
+def test_variants_projects_news_badge() -> None:
+    page = parse_page(fixture_page("variants.md"))
+    (project,) = page.projects
+    assert (project.title, project.repos, project.mentions) == (
+        "StarTool",
+        ("anna/startool",),
+        ("psf/requests",),
+    )
+    (badge,) = page.badges
+    assert (badge.kind, badge.repo, badge.link, badge.alt) == (
+        "stars",
+        "anna/startool",
+        "https://github.com/anna/startool",
+        "Stars",
+    )
+    data = fixture_page("variants.md").read_bytes()
+    assert data[badge.start : badge.end] == (
+        b"![Stars](https://img.shields.io/github/stars/anna/startool.svg?style=flat&label=Stars)"
+    )
+    assert [(n.date, n.year, n.text) for n in page.news] == [
+        ("2024.05", 2024, "Gave a talk at QFT 2024."),
+        ("Jan 2023", 2023, "Moved to Zürich."),
+    ]
+
+
+def test_setext_headings_paragraph_entries_no_front_matter() -> None:
+    page = parse_page(fixture_page("setext-nofront.md"))
+    assert page.front_matter == {}
+    assert page.sections == ("Papers", "Open Source", "Updates")
+    assert [(p.line, p.title, p.venue, p.years) for p in page.papers] == [
+        (7, "Learning to Rank Homepages", "KDD 2023", (2023,)),
+        (12, "Second Paper in a Paragraph", "NeurIPS 2022", (2022,)),
+    ]
+    assert [a.name for a in page.papers[0].authors] == ["Jane Doe", "John Roe"]
+    assert [(p.title, p.repos) for p in page.projects] == [("homepage-kit", ("jane/homepage-kit",))]
+    assert [(n.line, n.date, n.text) for n in page.news] == [
+        (24, "2023-06-01", "Joined the lab."),
+        (25, "12/2022", "Defended."),
+    ]
+
+
+def test_html_headings_with_emoji_and_li_entries() -> None:
+    page = parse_page(fixture_page("html-headings.md"))
+    assert page.sections == ("📝 Publications",)
+    assert [(p.line, p.title) for p in page.papers] == [
+        (3, "Graph Nets at Scale"),
+        (4, "Tiny Models"),
+    ]
+    assert page.papers[0].authors == (
+        Author("Ana Silva", False, True),
+        Author("Rui Costa", True, True),
+    )
+    assert page.papers[0].arxiv == ArxivId("2510.00002", 1)
+    assert [(b.syntax, b.repo) for b in page.badges] == [("html", "rui/graphnets")]
+
+
+def test_crlf_and_bom_keep_lines_and_byte_spans(tmp_path: Path) -> None:
+    original = fixture_page("variants.md").read_text(encoding="utf-8")
+    crlf = tmp_path / "about.md"
+    crlf.write_bytes(b"\xef\xbb\xbf" + original.replace("\n", "\r\n").encode("utf-8"))
+    plain = parse_page(fixture_page("variants.md"))
+    page = parse_page(crlf)
+    assert [p.line for p in page.papers] == [p.line for p in plain.papers]
+    assert [p.title for p in page.papers] == [p.title for p in plain.papers]
+    (badge,) = page.badges
+    data = crlf.read_bytes()
+    assert data[badge.start : badge.end] == (
+        b"![Stars](https://img.shields.io/github/stars/anna/startool.svg?style=flat&label=Stars)"
+    )
+    assert badge.line == plain.badges[0].line == 36
+
+
+def test_page_without_publications_section(tmp_path: Path) -> None:
+    page = tmp_path / "about.md"
+    page.write_text("# Hi\n\nJust a bio.\n", encoding="utf-8")
+    result = run("list", "papers", "--page", page)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        "",
+        f"scholar: {page}: no publications section found\n",
+    )
+    as_json = run("list", "papers", "--page", page, "--format", "json")
+    assert as_json.exit_code == 0
+    assert '"count": 0' in as_json.stdout and '"items": []' in as_json.stdout
+
+
+def test_page_discovery_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "_pages").mkdir()
+    (tmp_path / "README.md").write_text("## News\n\n- 01/2020: readme\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run("list", "news", "-f", "csv", "-c", "text").stdout == "text\nreadme\n"
+    (tmp_path / "_pages" / "about.md").write_text("## News\n\n- 01/2021: about\n", encoding="utf-8")
+    assert run("list", "news", "-f", "csv", "-c", "text").stdout == "text\nabout\n"
+    env = {"SCHOLAR_PAGE": str(tmp_path / "README.md")}
+    assert run("list", "news", "-f", "csv", "-c", "text", env=env).stdout == "text\nreadme\n"
+
+
+def test_no_page_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("list", "papers")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"scholar: error: {tmp_path}: no page found (looked for _pages/about.md, about.md, "
+        "index.md, README.md); pass --page PATH\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "no such file"),
+        (
+            b"---\ntitle: [oops\n---\nbody\n",
+            "3: bad front matter: expected ',' or ']', but got '<stream end>'",
+        ),
+        (
+            b"---\ntitle: x\nbody never closes\n",
+            "1: front matter opened with '---' is never closed",
+        ),
+        (b"---\n- a\n- b\n---\n", "2: bad front matter: expected 'key: value' lines"),
+        (b"# Papers\n\nok\n\xff\xfe bad\n", "4: not UTF-8 text (byte 0xff at offset 13)"),
+        (b"PNG\x00\x00binary", "1: not a text file (contains NUL bytes)"),
+    ],
+)
+def test_bad_pages(tmp_path: Path, content: bytes | None, expected: str) -> None:
+    page = tmp_path / "about.md"
+    if content is not None:
+        page.write_bytes(content)
+    result = run("list", "papers", "--page", page)
+    sep = ":" if expected[0].isdigit() else ": "
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        3,
+        "",
+        f"scholar: error: {page}{sep}{expected}\n",
+    )
+
+
+def test_folder_as_page(tmp_path: Path) -> None:
+    result = run("list", "papers", "--page", tmp_path)
+    assert (result.exit_code, result.stderr) == (
+        3,
+        f"scholar: error: {tmp_path}: is a folder, not a page file\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["list", "books"], "KIND: 'books' is not one of papers, projects, news, repos"),
+        (
+            ["list", "papers", "--format", "xml"],
+            "--format: 'xml' is not one of table, json, csv, markdown",
+        ),
+        (["list", "papers", "--tablefmt", "fancy"], "--tablefmt: 'fancy' is not a tabulate format"),
+        (
+            ["list", "papers", "--year", "20x5"],
+            "--year: '20x5' is not a year or a range like 2024..2025",
+        ),
+        (["list", "papers", "--year", "2025..2020"], "--year: '2025..2020' ends before it starts"),
+        (
+            ["list", "papers", "--sort", "colour"],
+            "--sort: unknown column 'colour' for papers (choose from line, title, authors, venue, year, arxiv, links, repos, section, version, published, updated, category, published_as, stars, status)",
+        ),
+        (
+            ["list", "repos", "--columns", "repo,nope"],
+            "--columns: unknown column 'nope' for repos (choose from repo, line, count, badges, used_by, stars, forks, archived, pushed, status)",
+        ),
+        (
+            ["list", "repos", "--author", "x"],
+            "--author does not apply to repos (it filters papers)",
+        ),
+        (["list", "papers", "--bogus"], "No such option: --bogus"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(args: list[str], message: str) -> None:
+    result = run(*args, "--page", fixture_page("variants.md"))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0].startswith(f"scholar: error: {message}")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_filters_author_venue_search_are_accent_insensitive() -> None:
+    page = fixture_page("variants.md")
+    by_author = run("list", "papers", "-p", page, "--author", "lukasz", "-c", "line", "-f", "csv")
+    assert by_author.stdout == "line\n9\n"
+    by_venue = run("list", "papers", "-p", page, "--venue", "PHYS. REV", "-c", "line", "-f", "csv")
+    assert by_venue.stdout == "line\n9\n"
+    by_search = run("list", "papers", "-p", page, "-s", "muller", "-c", "line", "-f", "csv")
+    assert by_search.stdout == "line\n9\n14\n19\n24\n30\n"
+    news = run("list", "news", "-p", page, "-s", "zurich", "-c", "date", "-f", "csv")
+    assert news.stdout == "date\nJan 2023\n"
+
+
+def test_sort_and_formats() -> None:
+    page = fixture_page("variants.md")
+    result = run("list", "papers", "-p", page, "--sort", "-year", "-c", "year,arxiv", "-f", "csv")
+    assert result.stdout.splitlines() == [
+        "year,arxiv",
+        "2024,2401.01234v2",
+        "2007,0704.0001",
+        "2006,math.AG/0601001v2",
+        "1999,hep-th/9901001v3",
+        "1998,",
+    ]
+    md = run("list", "papers", "-p", page, "-y", "2007", "-c", "arxiv,title", "-f", "markdown")
+    assert md.stdout == (
+        "| arxiv     | title                |\n"
+        "|-----------|----------------------|\n"
+        "| 0704.0001 | A Note Without Links |\n"
+    )
