@@ -296,3 +296,31 @@ class Fetched:
     record: ArxivRecord | RepoStats | None = None
     fetched_at: float | None = None  # epoch seconds of the record's last fetch/revalidation
     note: str = ""  # one human line: why it is stale/unknown, where it was renamed to
+
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing on the page that a live record (or the page itself) contradicts."""
+
+    kind: str  # "published", "new-version", "title-drift", "not-found", "unchecked", …
+    severity: Severity
+    line: int
+    item: str  # the paper title, repo or news date the finding is about
+    page: str  # what the page says
+    source: str  # what the source says ("" for page lint)
+    fix: str  # the suggested fix, one line
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "line": self.line,
+            "item": self.item,
+            "page": self.page,
+            "source": self.source,
+            "fix": self.fix,
+        }
