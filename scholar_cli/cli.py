@@ -6,7 +6,7 @@ import functools
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -15,7 +15,11 @@ from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
 from scholar_cli import __version__
-from scholar_cli.errors import ExitCode, ScholarError, UsageError
+from scholar_cli.errors import ExitCode, FetchError, ScholarError, UsageError
+from scholar_cli.sources.options import FetchOptions
+
+if TYPE_CHECKING:
+    from scholar_cli import commands
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,6 +116,119 @@ def _choice(flag: str, value: str, choices: Sequence[str]) -> str:
     return value
 
 
+CacheDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir",
+        help="Record store folder. Default: $SCHOLAR_CACHE_DIR, else the user cache folder.",
+        show_default=False,
+    ),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Log each request and cache hit.")
+]
+
+
+def _setup_logging(verbose: bool) -> None:
+    import logging
+
+    class CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+        """Writes to whatever sys.stderr is now (test runners swap it between runs)."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.stream = sys.stderr
+            super().emit(record)
+
+    log = logging.getLogger("scholar_cli")
+    log.propagate = False
+    if verbose:
+        handler = CurrentStderr()
+        handler.setFormatter(logging.Formatter("scholar: %(message)s"))
+        log.handlers[:] = [handler]
+        log.setLevel(logging.INFO)
+    else:
+        log.handlers[:] = []
+        log.setLevel(logging.WARNING)
+
+
+def _warn(message: str, quiet: bool) -> None:
+    if not quiet:
+        typer.echo(f"scholar: {message}", err=True)
+
+
+def fetch_options(
+    cache_dir: Path | None,
+    *,
+    offline: bool = False,
+    refresh: bool = False,
+    max_age: str | None = None,
+) -> FetchOptions:
+    import dataclasses
+
+    options = FetchOptions.from_env(cache_dir=cache_dir, offline=offline, refresh=refresh)
+    if max_age is not None:
+        seconds = parse_duration("--max-age", max_age)
+        options = dataclasses.replace(options, arxiv_max_age=seconds, github_max_age=seconds)
+    return options
+
+
+def parse_duration(flag: str, text: str) -> float:
+    """`3600`, `90s`, `30m`, `24h`, `7d` -> seconds."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    raw = text.strip().lower()
+    number, unit = (raw[:-1], raw[-1]) if raw and raw[-1] in units else (raw, "s")
+    try:
+        value = float(number) * units[unit]
+    except ValueError:
+        value = -1
+    if not value >= 0:
+        raise UsageError(f"{flag}: {text!r} is not a duration like 3600, 30m, 24h or 7d")
+    return value
+
+
+def run_fetch(
+    ids: list[str], repos: list[str], options: FetchOptions, *, quiet: bool, verbose: bool
+) -> commands.FetchOutcome:
+    """Fetch with a spinner on a terminal; plain lines (only warnings) under cron."""
+    from scholar_cli import commands
+
+    outcome: commands.FetchOutcome
+    if sys.stderr.isatty() and not quiet and not verbose:
+        from rich.console import Console
+
+        what = ", ".join(
+            part
+            for part in (
+                f"{len(ids)} arXiv papers" if ids else "",
+                f"{len(repos)} GitHub repos" if repos else "",
+            )
+            if part
+        )
+        with Console(stderr=True).status(f"Checking {what}…"):
+            outcome = commands.fetch_records(ids, repos, options)
+    else:
+        outcome = commands.fetch_records(ids, repos, options)
+    if verbose:
+        _log_cache_use(outcome)
+    for warning in outcome.warnings:
+        _warn(warning, quiet)
+    return outcome
+
+
+def _log_cache_use(outcome: commands.FetchOutcome) -> None:
+    import logging
+    import time
+
+    log = logging.getLogger("scholar_cli.cache")
+    now = time.time()
+    for service, results in (("arxiv", outcome.records.arxiv), ("github", outcome.records.github)):
+        for key, fetched in results.items():
+            if fetched.status in ("fresh", "revalidated", "offline") and fetched.fetched_at:
+                age = round(now - fetched.fetched_at)
+                log.info("%s %s: %s (record %d s old)", service, key, fetched.status, age)
+
+
 @app.command("list")
 @handles_errors
 def list_command(
@@ -136,10 +253,27 @@ def list_command(
     tablefmt: Annotated[
         str, typer.Option(help="Any tabulate format for --format table (github, grid, …).")
     ] = "simple",
+    no_fetch: Annotated[
+        bool, typer.Option("--no-fetch", help="List the page alone: no records at all.")
+    ] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Use stored records of any age; no network.")
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Ignore freshness (GitHub still revalidates).")
+    ] = False,
+    max_age: Annotated[
+        str | None,
+        typer.Option(help="Records younger than this are used as they are (3600, 30m, 24h)."),
+    ] = None,
+    cache_dir: CacheDirOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """List the papers, projects, news or GitHub repositories on the page."""
     from scholar_cli import commands, render, views
 
+    _setup_logging(verbose)
     _choice("KIND", kind, views.KINDS)
     _choice("--format", output_format, render.FORMATS)
     filters = views.Filters(
@@ -148,22 +282,78 @@ def list_command(
         venue=venue,
         search=search,
     )
-    page_path = commands.resolve_page(page)
     if output_format == "table" and tablefmt not in render.table_formats():
         raise UsageError(f"--tablefmt: {tablefmt!r} is not a tabulate format")
+    options = (
+        None
+        if no_fetch
+        else fetch_options(cache_dir, offline=offline, refresh=refresh, max_age=max_age)
+    )
+    page_path = commands.resolve_page(page)
     loaded = commands.load_page(page_path)
-    listing = commands.list_entries(loaded, kind, filters, columns=columns, sort=sort)
+    records = None
+    failed = False
+    if options is not None:
+        ids, repos = commands.needed_sources(loaded, kind)
+        if ids or repos:
+            outcome = run_fetch(ids, repos, options, quiet=quiet, verbose=verbose)
+            records, failed = outcome.records, outcome.failed
+    listing = commands.list_entries(
+        loaded, kind, filters, columns=columns, sort=sort, records=records
+    )
     for note in listing.notes:
-        typer.echo(f"scholar: {note}", err=True)
+        _warn(note, quiet)
     if output_format == "json":
         typer.echo(render.render_json(listing.json_document()))
     elif not listing.rows:
-        return
+        pass
     elif output_format == "csv":
         typer.echo(render.render_csv(listing.rows, listing.columns))
     else:
         fmt = "github" if output_format == "markdown" else tablefmt
         typer.echo(render.render_table(listing.rows, listing.columns, fmt))
+    if failed:
+        # The table is printed with what could be had; the exit code tells cron it is partial.
+        raise FetchError("some records could not be fetched and none were stored (see above)")
+
+
+cache_app = typer.Typer(help="The on-disk record store.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+@handles_errors
+def cache_info_command(cache_dir: CacheDirOption = None) -> None:
+    """Where the record store is, how many records it holds, how old they are."""
+    import time
+
+    from scholar_cli import commands
+
+    info = commands.cache_info(fetch_options(cache_dir))
+
+    def when(stamp: float | None) -> str:
+        if stamp is None:
+            return "-"
+        return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(stamp))
+
+    lines = [f"folder: {info.folder}"]
+    lines += [f"{service} records: {count}" for service, count in info.records]
+    lines += [
+        f"size: {info.size_bytes} bytes",
+        f"oldest: {when(info.oldest)}",
+        f"newest: {when(info.newest)}",
+    ]
+    typer.echo("\n".join(lines))
+
+
+@cache_app.command("clear")
+@handles_errors
+def cache_clear_command(cache_dir: CacheDirOption = None) -> None:
+    """Remove every stored record (the next run fetches everything again)."""
+    from scholar_cli import commands
+
+    removed = commands.cache_clear(fetch_options(cache_dir))
+    typer.echo(f"removed {removed} records")
 
 
 def main() -> None:

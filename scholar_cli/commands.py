@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scholar_cli.errors import PageError
-from scholar_cli.models import Page
+from scholar_cli.models import Fetched, Page
+from scholar_cli.sources.options import EventHook, FetchOptions, HttpEvent, SessionFactory
 from scholar_cli.views import (
     KINDS,
     ROW_BUILDERS,
@@ -19,6 +21,11 @@ from scholar_cli.views import (
     select,
     sort_items,
 )
+
+if TYPE_CHECKING:
+    import requests
+
+    from scholar_cli.sources.store import StoreInfo
 
 PAGE_CANDIDATES = ("_pages/about.md", "about.md", "index.md", "README.md")
 _SECTION_NAMES = {
@@ -97,3 +104,95 @@ def list_entries(
     elif not items:
         listing.notes.append(f"no {kind} match the filters ({total} on the page)")
     return listing
+
+
+@dataclass(slots=True)
+class FetchOutcome:
+    records: Records
+    requests: dict[str, int]  # HTTP requests sent per service
+    warnings: list[str]  # one line each, printed once
+    failed: bool  # some item has no record because a fetch failed (not --offline)
+
+
+def needed_sources(page: Page, kind: str) -> tuple[list[str], list[str]]:
+    """(arXiv base ids, GitHub repos) a listing of `kind` shows fetched fields for."""
+    if kind == "papers":
+        ids = [p.arxiv.id for p in page.papers if p.arxiv]
+        repos = [r for p in page.papers for r in p.repos]
+        return list(dict.fromkeys(ids)), list(dict.fromkeys(repos))
+    if kind == "projects":
+        return [], list(dict.fromkeys(r for p in page.projects for r in p.repos))
+    if kind == "repos":
+        return [], [r.repo for r in page.repos]
+    return [], []
+
+
+def fetch_records(
+    ids: list[str],
+    repos: list[str],
+    options: FetchOptions,
+    on_request: Callable[[HttpEvent], None] | None = None,
+) -> FetchOutcome:
+    """Fresh records from the store, the rest from arXiv and GitHub (lazily imported: a warm
+    run never loads requests, arxiv or lxml)."""
+    from scholar_cli.sources.store import RecordStore
+
+    requests: dict[str, int] = {"arxiv": 0, "github": 0}
+    warnings: list[str] = []
+    arxiv_results: dict[str, Fetched] = {}
+    github_results: dict[str, Fetched] = {}
+    factory = _session_factory(on_request)
+    with RecordStore(options.cache_dir) as store:
+        warnings += store.warnings
+        if ids:
+            from scholar_cli.sources.arxiv import fetch_arxiv
+
+            report = fetch_arxiv(ids, store, options, factory)
+            requests["arxiv"] = report.requests
+            warnings += report.warnings
+            arxiv_results = dict(report.results)
+        if repos:
+            from scholar_cli.sources.github import fetch_github
+
+            report = fetch_github(repos, store, options, factory)
+            requests["github"] = report.requests
+            warnings += report.warnings
+            github_results = {key.lower(): f for key, f in report.results.items()}
+        warnings += [w for w in store.warnings if w not in warnings]
+    failed = not options.offline and any(
+        f.status == "unknown" for f in (*arxiv_results.values(), *github_results.values())
+    )
+    return FetchOutcome(
+        Records(arxiv=arxiv_results, github=github_results), requests, warnings, failed
+    )
+
+
+def _session_factory(
+    on_request: Callable[[HttpEvent], None] | None,
+) -> SessionFactory:
+    def factory(options: FetchOptions, hook: EventHook | None) -> requests.Session:
+        from scholar_cli.sources.http import build_session
+
+        def both(event: HttpEvent) -> None:
+            if hook is not None:
+                hook(event)
+            if on_request is not None:
+                on_request(event)
+
+        return build_session(options, both)
+
+    return factory
+
+
+def cache_info(options: FetchOptions) -> StoreInfo:
+    from scholar_cli.sources.store import RecordStore
+
+    with RecordStore(options.cache_dir) as store:
+        return store.info()
+
+
+def cache_clear(options: FetchOptions) -> int:
+    from scholar_cli.sources.store import RecordStore
+
+    with RecordStore(options.cache_dir) as store:
+        return store.clear()

@@ -50,8 +50,10 @@ def shared_page(name: str) -> Path:
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test sees the developer's page, cache or tokens."""
-    for var in ("SCHOLAR_PAGE", "GITHUB_TOKEN", "GH_TOKEN", "SCHOLAR_ARXIV_API_URL"):
+    for var in ("SCHOLAR_PAGE", "GITHUB_TOKEN", "GH_TOKEN"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SCHOLAR_CACHE_DIR", str(tmp_path / "cache"))
-    # Any accidental real request fails fast instead of reaching the internet.
+    # Any request a test did not point at a fake fails fast instead of reaching the internet.
     monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("SCHOLAR_ARXIV_API_URL", "http://127.0.0.1:9/api/query")
+    monkeypatch.setenv("SCHOLAR_HTTP_RETRIES", "0")

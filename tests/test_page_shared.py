@@ -119,7 +119,7 @@ def test_html_page() -> None:
 
 
 def test_list_papers_year_2025_exact_table() -> None:
-    result = run("list", "papers", "--page", shared_page("about-markdown.md"), "--year", "2025",
+    result = run("list", "--no-fetch", "papers", "--page", shared_page("about-markdown.md"), "--year", "2025",
                  "--columns", "title,year,arxiv", "--tablefmt", "github")  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
@@ -133,7 +133,7 @@ def test_list_papers_year_2025_exact_table() -> None:
 
 
 def test_list_papers_year_2024_json() -> None:
-    result = run("list", "papers", "-p", shared_page("about-markdown.md"), "--year", "2024",
+    result = run("list", "--no-fetch", "papers", "-p", shared_page("about-markdown.md"), "--year", "2024",
                  "--format", "json")  # fmt: skip
     assert result.exit_code == 0
     doc = json.loads(result.stdout)
@@ -148,11 +148,11 @@ def test_list_papers_year_2024_json() -> None:
 
 def test_year_ranges_and_repeats() -> None:
     page = shared_page("about-markdown.md")
-    both = run("list", "papers", "-p", page, "--year", "2024..2025", "-c", "line", "-f", "csv")
+    both = run("list", "--no-fetch", "papers", "-p", page, "--year", "2024..2025", "-c", "line", "-f", "csv")
     assert both.stdout.splitlines() == ["line", "44", "49", "54", "59", "64"]
-    again = run("list", "papers", "-p", page, "-y", "2023", "-y", "2024", "-c", "line", "-f", "csv")
+    again = run("list", "--no-fetch", "papers", "-p", page, "-y", "2023", "-y", "2024", "-c", "line", "-f", "csv")
     assert again.stdout.splitlines() == ["line", "44", "59", "64"]
-    none = run("list", "papers", "-p", page, "-y", "2019..2020", "-c", "line")
+    none = run("list", "--no-fetch", "papers", "-p", page, "-y", "2019..2020", "-c", "line")
     assert (none.exit_code, none.stdout, none.stderr) == (
         0,
         "",
@@ -161,7 +161,7 @@ def test_year_ranges_and_repeats() -> None:
 
 
 def test_html_page_lists_six_news_and_five_badged_repos() -> None:
-    result = run("list", "repos", "-p", shared_page("about-html.md"), "-f", "csv")
+    result = run("list", "--no-fetch", "repos", "-p", shared_page("about-html.md"), "-f", "csv")
     assert result.stdout.splitlines() == [
         "repo,line,count,badges",
         "liangyuwang/zo2,39,5,1",
@@ -171,7 +171,7 @@ def test_html_page_lists_six_news_and_five_badged_repos() -> None:
         "liangyuwang/train-large-model-from-scratch,71,2,1",
         "kaustpradalab/flashdp,90,1,0",
     ]
-    news = run("list", "news", "-p", shared_page("about-html.md"), "-f", "csv", "-c", "line,date")
+    news = run("list", "--no-fetch", "news", "-p", shared_page("about-html.md"), "-f", "csv", "-c", "line,date")
     assert news.stdout.splitlines() == [
         "line,date", "29,09/2025", "31,07/2025", "33,07/2025", "35,06/2025", "37,04/2025",
         "39,03/2025",

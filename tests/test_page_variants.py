@@ -157,13 +157,13 @@ def test_crlf_and_bom_keep_lines_and_byte_spans(tmp_path: Path) -> None:
 def test_page_without_publications_section(tmp_path: Path) -> None:
     page = tmp_path / "about.md"
     page.write_text("# Hi\n\nJust a bio.\n", encoding="utf-8")
-    result = run("list", "papers", "--page", page)
+    result = run("list", "--no-fetch", "papers", "--page", page)
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
         "",
         f"scholar: {page}: no publications section found\n",
     )
-    as_json = run("list", "papers", "--page", page, "--format", "json")
+    as_json = run("list", "--no-fetch", "papers", "--page", page, "--format", "json")
     assert as_json.exit_code == 0
     assert '"count": 0' in as_json.stdout and '"items": []' in as_json.stdout
 
@@ -172,16 +172,16 @@ def test_page_discovery_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     (tmp_path / "_pages").mkdir()
     (tmp_path / "README.md").write_text("## News\n\n- 01/2020: readme\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert run("list", "news", "-f", "csv", "-c", "text").stdout == "text\nreadme\n"
+    assert run("list", "--no-fetch", "news", "-f", "csv", "-c", "text").stdout == "text\nreadme\n"
     (tmp_path / "_pages" / "about.md").write_text("## News\n\n- 01/2021: about\n", encoding="utf-8")
-    assert run("list", "news", "-f", "csv", "-c", "text").stdout == "text\nabout\n"
+    assert run("list", "--no-fetch", "news", "-f", "csv", "-c", "text").stdout == "text\nabout\n"
     env = {"SCHOLAR_PAGE": str(tmp_path / "README.md")}
-    assert run("list", "news", "-f", "csv", "-c", "text", env=env).stdout == "text\nreadme\n"
+    assert run("list", "--no-fetch", "news", "-f", "csv", "-c", "text", env=env).stdout == "text\nreadme\n"
 
 
 def test_no_page_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    result = run("list", "papers")
+    result = run("list", "--no-fetch", "papers")
     assert result.exit_code == 3
     assert result.stderr == (
         f"scholar: error: {tmp_path}: no page found (looked for _pages/about.md, about.md, "
@@ -210,7 +210,7 @@ def test_bad_pages(tmp_path: Path, content: bytes | None, expected: str) -> None
     page = tmp_path / "about.md"
     if content is not None:
         page.write_bytes(content)
-    result = run("list", "papers", "--page", page)
+    result = run("list", "--no-fetch", "papers", "--page", page)
     sep = ":" if expected[0].isdigit() else ": "
     assert (result.exit_code, result.stdout, result.stderr) == (
         3,
@@ -220,7 +220,7 @@ def test_bad_pages(tmp_path: Path, content: bytes | None, expected: str) -> None
 
 
 def test_folder_as_page(tmp_path: Path) -> None:
-    result = run("list", "papers", "--page", tmp_path)
+    result = run("list", "--no-fetch", "papers", "--page", tmp_path)
     assert (result.exit_code, result.stderr) == (
         3,
         f"scholar: error: {tmp_path}: is a folder, not a page file\n",
@@ -257,7 +257,7 @@ def test_folder_as_page(tmp_path: Path) -> None:
     ],
 )
 def test_usage_errors_are_one_line_exit_2(args: list[str], message: str) -> None:
-    result = run(*args, "--page", fixture_page("variants.md"))
+    result = run(*args, "--no-fetch", "--page", fixture_page("variants.md"))
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0].startswith(f"scholar: error: {message}")
     assert len(result.stderr.splitlines()) == 1
@@ -265,19 +265,19 @@ def test_usage_errors_are_one_line_exit_2(args: list[str], message: str) -> None
 
 def test_filters_author_venue_search_are_accent_insensitive() -> None:
     page = fixture_page("variants.md")
-    by_author = run("list", "papers", "-p", page, "--author", "lukasz", "-c", "line", "-f", "csv")
+    by_author = run("list", "--no-fetch", "papers", "-p", page, "--author", "lukasz", "-c", "line", "-f", "csv")
     assert by_author.stdout == "line\n9\n"
-    by_venue = run("list", "papers", "-p", page, "--venue", "PHYS. REV", "-c", "line", "-f", "csv")
+    by_venue = run("list", "--no-fetch", "papers", "-p", page, "--venue", "PHYS. REV", "-c", "line", "-f", "csv")
     assert by_venue.stdout == "line\n9\n"
-    by_search = run("list", "papers", "-p", page, "-s", "muller", "-c", "line", "-f", "csv")
+    by_search = run("list", "--no-fetch", "papers", "-p", page, "-s", "muller", "-c", "line", "-f", "csv")
     assert by_search.stdout == "line\n9\n14\n19\n24\n30\n"
-    news = run("list", "news", "-p", page, "-s", "zurich", "-c", "date", "-f", "csv")
+    news = run("list", "--no-fetch", "news", "-p", page, "-s", "zurich", "-c", "date", "-f", "csv")
     assert news.stdout == "date\nJan 2023\n"
 
 
 def test_sort_and_formats() -> None:
     page = fixture_page("variants.md")
-    result = run("list", "papers", "-p", page, "--sort", "-year", "-c", "year,arxiv", "-f", "csv")
+    result = run("list", "--no-fetch", "papers", "-p", page, "--sort", "-year", "-c", "year,arxiv", "-f", "csv")
     assert result.stdout.splitlines() == [
         "year,arxiv",
         "2024,2401.01234v2",
@@ -286,7 +286,7 @@ def test_sort_and_formats() -> None:
         "1999,hep-th/9901001v3",
         "1998,",
     ]
-    md = run("list", "papers", "-p", page, "-y", "2007", "-c", "arxiv,title", "-f", "markdown")
+    md = run("list", "--no-fetch", "papers", "-p", page, "-y", "2007", "-c", "arxiv,title", "-f", "markdown")
     assert md.stdout == (
         "| arxiv     | title                |\n"
         "|-----------|----------------------|\n"

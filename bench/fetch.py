@@ -1,0 +1,80 @@
+"""Benchmark (not a test): requests made and wall time, cold and warm, against a slow server.
+
+    python bench/fetch.py                          # the shared markdown page, 100 ms per request
+    python bench/fetch.py --papers 200 --repos 60  # a synthetic page
+    python bench/fetch.py --delay 0.3
+
+Each run is the real CLI in a subprocess (`python -m scholar_cli`), against a loopback server
+that sleeps `--delay` seconds before each answer, with a fresh record store for the cold run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from server import BenchServer, synthetic_page
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_PAGE = ROOT.parent / "shared" / "pages" / "about-markdown.md"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--delay", type=float, default=0.1, help="seconds per request")
+    parser.add_argument("--papers", type=int, default=0, help="synthetic page: papers")
+    parser.add_argument("--repos", type=int, default=0, help="synthetic page: repos")
+    parser.add_argument(
+        "--arxiv-delay", type=float, default=3.0, help="seconds between arXiv requests"
+    )
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp, BenchServer(args.delay) as server:
+        if args.papers or args.repos:
+            page = Path(tmp) / "about.md"
+            page.write_text(synthetic_page(args.papers, args.repos), encoding="utf-8")
+        else:
+            page = SHARED_PAGE
+        env = {
+            **os.environ,
+            "SCHOLAR_CACHE_DIR": str(Path(tmp) / "cache"),
+            "SCHOLAR_ARXIV_API_URL": f"{server.url}/api/query",
+            "GITHUB_API_URL": server.url,
+            "SCHOLAR_ARXIV_DELAY": str(args.arxiv_delay),
+        }
+        env.pop("GITHUB_TOKEN", None)
+        env.pop("GH_TOKEN", None)
+        print(f"page: {page}  delay: {args.delay * 1000:.0f} ms/request")
+        print(f"{'run':<34} {'arXiv':>6} {'GitHub':>7} {'304':>5} {'seconds':>8}")
+        runs = [
+            ("cold: list papers", ["list", "papers"]),
+            ("cold: list repos", ["list", "repos"]),
+            ("warm: list papers", ["list", "papers"]),
+            ("warm: list repos", ["list", "repos"]),
+            ("revalidate: list repos --max-age 0", ["list", "repos", "--max-age", "0"]),
+        ]
+        for label, argv in runs:
+            server.reset()
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-m", "scholar_cli", *argv, "--page", str(page), "-q"],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            seconds = time.perf_counter() - started
+            if done.returncode != 0:
+                sys.exit(f"{label} failed ({done.returncode}): {done.stderr.strip()}")
+            print(
+                f"{label:<34} {server.counts['arxiv']:>6} {server.counts['github']:>7}"
+                f" {server.not_modified:>5} {seconds:>8.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()
