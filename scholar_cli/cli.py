@@ -140,6 +140,9 @@ def _setup_logging(verbose: bool) -> None:
             self.stream = sys.stderr
             super().emit(record)
 
+    # urllib3 says "Retrying (...)" at WARNING on every retry; the fetch layer reports the
+    # outcome in one line, so cron mail should not get those unless -v asks.
+    logging.getLogger("urllib3").setLevel(logging.DEBUG if verbose else logging.ERROR)
     log = logging.getLogger("scholar_cli")
     log.propagate = False
     if verbose:

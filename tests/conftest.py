@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 
 from scholar_cli.cli import app
 
+# The loopback arXiv/GitHub fakes (tests/servers.py), for every test module.
+pytest_plugins = ["servers"]
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
 SHARED_PAGES = ROOT.parent / "shared" / "pages"

@@ -11,7 +11,6 @@ import pytest
 from conftest import Run, fixture_page, needs_shared, run, shared_page
 from servers import TOKEN, FakeArxiv, FakeGitHub, RudeServer
 
-pytest_plugins = ["servers"]
 
 
 @pytest.fixture

@@ -1,0 +1,271 @@
+"""arXiv records: the store first, then one batched API request for whatever is stale or missing.
+
+The only module that imports the `arxiv` package, and only when a request is due: a run that
+finds every record fresh (or runs offline) never loads requests, arxiv or lxml.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from scholar_cli.models import ArxivRecord, Fetched, FetchStatus
+from scholar_cli.sources.options import (
+    FetchOptions,
+    FetchReport,
+    HttpEvent,
+    SessionFactory,
+    describe_age,
+    fallback_warning,
+    record_age,
+)
+from scholar_cli.sources.store import RecordStore, StoredRecord
+
+SERVICE = "arxiv"
+# arXiv's page size cap for id_list queries; also keeps the URL far below the ~600-id 414 limit.
+BATCH_SIZE = 100
+
+_NEW_STYLE = r"\d{4}\.\d{4,5}"
+_OLD_STYLE = r"[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7}"
+_ID_RE = re.compile(rf"(?P<base>{_NEW_STYLE}|{_OLD_STYLE})(?:v(?P<version>[1-9]\d*))?")
+_ENTRY_ID_RE = re.compile(rf".*/abs/(?P<base>{_NEW_STYLE}|{_OLD_STYLE})(?:v(?P<version>\d+))?/?")
+
+# arXiv asks for one request per delay across the whole process, not per Client instance.
+_pace_lock = threading.Lock()
+_last_request_dt: datetime | None = None
+
+
+def base_arxiv_id(text: str) -> str | None:
+    """`2503.12668v2` -> `2503.12668`; None when `text` would make arXiv answer 400."""
+    m = _ID_RE.fullmatch(text.strip())
+    return m.group("base") if m else None
+
+
+def fetch_arxiv(
+    ids: Sequence[str],
+    store: RecordStore,
+    options: FetchOptions,
+    session_factory: SessionFactory | None = None,
+) -> FetchReport:
+    """Records for `ids` (base ids as the page writes them), keyed by the id as given.
+
+    Fresh records cost nothing; stale and missing ones go to arXiv in batches of at most 100,
+    one request at a time. Failures fall back to stored records of any age.
+    """
+    report = FetchReport()
+    now = time.time()
+    keys_by_base: dict[str, list[str]] = {}
+    malformed: list[str] = []
+    for key in dict.fromkeys(ids):
+        base = base_arxiv_id(key)
+        if base is None:
+            malformed.append(key)
+            report.results[key] = Fetched(key, "malformed", note="not an arXiv id; never sent")
+        else:
+            keys_by_base.setdefault(base, []).append(key)
+
+    stored: dict[str, tuple[StoredRecord, ArxivRecord]] = {}
+    for base in keys_by_base:
+        if (pair := _load(store, base)) is not None:
+            stored[base] = pair
+
+    pending: list[str] = []
+    offline_old: list[tuple[str, float]] = []
+    offline_missing: list[str] = []
+    for base, keys in keys_by_base.items():
+        pair = stored.get(base)
+        if options.offline:
+            if pair is None:
+                offline_missing.append(base)
+                _settle(report, keys, "unknown", note="offline and no stored record")
+            else:
+                entry, record = pair
+                age = record_age(entry.fetched_at, now)
+                if age >= options.arxiv_max_age:
+                    offline_old.append((base, entry.fetched_at))
+                note = f"offline; fetched {describe_age(age)} ago"
+                _settle(report, keys, "offline", record, entry.fetched_at, note)
+            continue
+        if pair is not None and not options.refresh:
+            entry, record = pair
+            if record_age(entry.fetched_at, now) < options.arxiv_max_age:
+                _settle(report, keys, "fresh", record, entry.fetched_at)
+                continue
+        pending.append(base)
+
+    if pending:
+        _fetch_pending(pending, keys_by_base, stored, store, options, session_factory, report)
+
+    if malformed:
+        report.warnings.append("not arXiv ids (never sent): " + ", ".join(malformed))
+    if offline_old or offline_missing:
+        report.warnings.append(
+            fallback_warning("arXiv: offline", offline_old, offline_missing, now)
+        )
+    return report
+
+
+def _fetch_pending(
+    pending: list[str],
+    keys_by_base: dict[str, list[str]],
+    stored: dict[str, tuple[StoredRecord, ArxivRecord]],
+    store: RecordStore,
+    options: FetchOptions,
+    session_factory: SessionFactory | None,
+    report: FetchReport,
+) -> None:
+    # Imported here, not at the top: these load requests and lxml (see the module docstring).
+    import arxiv
+    import requests
+
+    from scholar_cli.sources import http
+
+    events: list[HttpEvent] = []
+    session = (session_factory or http.build_session)(options, events.append)
+    # num_retries=0: the package's own retry ignores Retry-After and retries even a 400; the
+    # transport adapter retries instead.
+    client = arxiv.Client(page_size=BATCH_SIZE, delay_seconds=options.arxiv_delay, num_retries=0)
+    client.query_url_format = options.arxiv_api_url + "?{}"
+    client._session.close()
+    client._session = session
+
+    not_found: list[str] = []
+    left_out: list[str] = []
+    failed: list[str] = []
+    reason = ""
+    global _last_request_dt
+    with _pace_lock:
+        client._last_request_dt = _last_request_dt
+        try:
+            for start in range(0, len(pending), BATCH_SIZE):
+                batch = pending[start : start + BATCH_SIZE]
+                try:
+                    results = list(
+                        client.results(arxiv.Search(id_list=batch, max_results=len(batch)))
+                    )
+                except (arxiv.ArxivError, requests.RequestException) as exc:
+                    reason = _describe_failure(exc)
+                    # A failing service fails the next batch too: do not hammer it.
+                    failed = pending[start:]
+                    break
+                fetched_at = time.time()
+                found: dict[str, ArxivRecord] = {}
+                for result in results:
+                    record = _record_from_result(result)
+                    # Map by the id in the answer, never by position: arXiv drops unknown ids.
+                    if record is not None and record.id in batch:
+                        found[record.id] = record
+                for base in batch:
+                    if base in found:
+                        store.put(SERVICE, base, found[base].to_json_dict(), fetched_at=fetched_at)
+                        _settle(report, keys_by_base[base], "fetched", found[base], fetched_at)
+                    elif base in stored:
+                        # arXiv never deletes a paper (withdrawn ones keep their page), so an
+                        # answer without a paper it once gave is a bad answer, not news.
+                        left_out.append(base)
+                    else:
+                        not_found.append(base)
+                        _settle(
+                            report, keys_by_base[base], "not_found", note="arXiv has no such paper"
+                        )
+        finally:
+            _last_request_dt = client._last_request_dt
+            session.close()
+    report.requests += sum(event.attempts for event in events)
+
+    now = time.time()
+    if not_found:
+        report.warnings.append("not found on arXiv: " + ", ".join(not_found))
+    if failed:
+        _fall_back(failed, f"arXiv {reason}", keys_by_base, stored, report, now)
+    if left_out:
+        why = "arXiv's answer left out papers it has listed before"
+        _fall_back(left_out, why, keys_by_base, stored, report, now)
+
+
+def _fall_back(
+    bases: list[str],
+    why: str,
+    keys_by_base: dict[str, list[str]],
+    stored: dict[str, tuple[StoredRecord, ArxivRecord]],
+    report: FetchReport,
+    now: float,
+) -> None:
+    """Stored records (any age) for `bases`, "unknown" without one, and one warning line."""
+    stale: list[tuple[str, float]] = []
+    unknown: list[str] = []
+    for base in bases:
+        pair = stored.get(base)
+        if pair is None:
+            unknown.append(base)
+            _settle(report, keys_by_base[base], "unknown", note=f"{why}; no stored record")
+        else:
+            entry, record = pair
+            stale.append((base, entry.fetched_at))
+            age = describe_age(record_age(entry.fetched_at, now))
+            note = f"{why}; record fetched {age} ago"
+            _settle(report, keys_by_base[base], "stale", record, entry.fetched_at, note)
+    report.warnings.append(fallback_warning(why, stale, unknown, now))
+
+
+def _settle(
+    report: FetchReport,
+    keys: list[str],
+    status: FetchStatus,
+    record: ArxivRecord | None = None,
+    fetched_at: float | None = None,
+    note: str = "",
+) -> None:
+    for key in keys:
+        report.results[key] = Fetched(key, status, record, fetched_at, note)
+
+
+def _load(store: RecordStore, base: str) -> tuple[StoredRecord, ArxivRecord] | None:
+    entry = store.get(SERVICE, base)
+    if entry is None:
+        return None
+    try:
+        return entry, ArxivRecord.from_json_dict(entry.record)
+    except (KeyError, TypeError, ValueError):
+        return None  # written by an incompatible version: refetch
+
+
+def _record_from_result(result: Any) -> ArxivRecord | None:
+    m = _ENTRY_ID_RE.fullmatch(str(result.entry_id))
+    if m is None:
+        return None
+    return ArxivRecord(
+        id=m.group("base"),
+        version=int(m.group("version") or 1),
+        published=_iso(result.published),
+        updated=_iso(result.updated),
+        title=_collapse(result.title),
+        authors=tuple(_collapse(author.name) for author in result.authors),
+        primary_category=str(result.primary_category),
+        categories=tuple(str(c) for c in result.categories),
+        doi=_collapse(result.doi) or None,
+        journal_ref=_collapse(result.journal_ref) or None,
+        comment=_collapse(result.comment) or None,
+        abstract=_collapse(result.summary),
+    )
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _collapse(text: str | None) -> str:
+    return " ".join(text.split()) if text else ""
+
+
+def _describe_failure(exc: BaseException) -> str:
+    status = getattr(exc, "status", None)
+    if isinstance(status, int):
+        return f"request failed (HTTP {status})"
+    from scholar_cli.sources.http import describe_network_error
+
+    return "request failed (" + describe_network_error(exc) + ")"

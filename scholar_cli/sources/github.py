@@ -1,0 +1,419 @@
+"""GitHub repository stats: the store first, then conditional GETs, a few at a time.
+
+A stale record with an ETag is revalidated (304 keeps it and costs no rate limit when the
+request carries a token). A rate limit stops all further calls for the run: every request
+after it would fail too, and each one would spend more of the user's quota.
+Like arxiv.py, imports requests only when a request is due.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from scholar_cli.models import Fetched, FetchStatus, RepoStats
+from scholar_cli.sources.options import (
+    FetchOptions,
+    FetchReport,
+    HttpEvent,
+    SessionFactory,
+    describe_age,
+    fallback_warning,
+    record_age,
+)
+from scholar_cli.sources.store import RecordStore, StoredRecord
+
+if TYPE_CHECKING:
+    import requests
+
+SERVICE = "github"
+NOT_FOUND_NOTE = "not found (deleted, renamed away or private)"
+_OWNER_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
+_NAME_RE = re.compile(r"[A-Za-z0-9._-]{1,100}")
+
+AnswerKind = Literal["ok", "not_modified", "not_found", "rate_limited", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    kind: AnswerKind
+    stats: RepoStats | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    reason: str = ""  # for "failed": a short cause such as "HTTP 503"
+    fetched_at: float = 0.0
+
+
+class _Gate:
+    """Shared by the workers: once GitHub says stop (or cannot be reached), nobody calls it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.closed = threading.Event()
+        self.rate_limited = False
+        self.reset_at: float | None = None
+        self.reason = ""
+
+    def close(self, reason: str, *, rate_limited: bool, reset_at: float | None = None) -> None:
+        with self._lock:
+            if self.closed.is_set():
+                return
+            self.rate_limited = rate_limited
+            self.reset_at = reset_at
+            self.reason = reason
+            self.closed.set()
+
+
+def split_repo(text: str) -> tuple[str, str] | None:
+    """`owner/name` -> (owner, name); None when GitHub could not have such a repository."""
+    owner, slash, name = text.strip().partition("/")
+    if (
+        not slash
+        or not _OWNER_RE.fullmatch(owner)
+        or not _NAME_RE.fullmatch(name)
+        or name in (".", "..")
+    ):
+        return None
+    return owner, name
+
+
+def fetch_github(
+    repos: Sequence[str],
+    store: RecordStore,
+    options: FetchOptions,
+    session_factory: SessionFactory | None = None,
+) -> FetchReport:
+    """Stats for `repos` ("owner/name" as the page writes them), keyed by the name as given.
+
+    Each repository is asked for at most once per run, however its case is written.
+    """
+    report = FetchReport()
+    now = time.time()
+    keys_by_repo: dict[str, list[str]] = {}  # lower-case owner/name -> keys as given
+    names: dict[str, str] = {}  # lower-case owner/name -> first spelling, for URLs and notes
+    malformed: list[str] = []
+    for key in dict.fromkeys(repos):
+        parts = split_repo(key)
+        if parts is None:
+            malformed.append(key)
+            report.results[key] = Fetched(key, "malformed", note="not an owner/name; never sent")
+            continue
+        lower = "/".join(parts).lower()
+        keys_by_repo.setdefault(lower, []).append(key)
+        names.setdefault(lower, "/".join(parts))
+
+    stored: dict[str, tuple[StoredRecord, RepoStats]] = {}
+    for lower in keys_by_repo:
+        if (pair := _load(store, lower)) is not None:
+            stored[lower] = pair
+
+    pending: list[str] = []
+    offline_old: list[tuple[str, float]] = []
+    offline_missing: list[str] = []
+    for lower, keys in keys_by_repo.items():
+        pair = stored.get(lower)
+        if options.offline:
+            if pair is None:
+                offline_missing.append(names[lower])
+                _settle(report, keys, "unknown", note="offline and no stored record")
+            else:
+                entry, stats = pair
+                age = record_age(entry.fetched_at, now)
+                if age >= options.github_max_age:
+                    offline_old.append((names[lower], entry.fetched_at))
+                note = _join(
+                    f"offline; fetched {describe_age(age)} ago", _rename_note(lower, stats)
+                )
+                _settle(report, keys, "offline", stats, entry.fetched_at, note)
+            continue
+        if pair is not None and not options.refresh:
+            entry, stats = pair
+            if record_age(entry.fetched_at, now) < options.github_max_age:
+                _settle(report, keys, "fresh", stats, entry.fetched_at, _rename_note(lower, stats))
+                continue
+        pending.append(lower)
+
+    if pending:
+        answers, gate = _ask_all(pending, names, stored, options, session_factory, report)
+        _apply(answers, gate, keys_by_repo, names, stored, store, report)
+
+    if malformed:
+        report.warnings.append("not GitHub owner/name (never sent): " + ", ".join(malformed))
+    if offline_old or offline_missing:
+        report.warnings.append(
+            fallback_warning("GitHub: offline", offline_old, offline_missing, now)
+        )
+    return report
+
+
+def _ask_all(
+    pending: list[str],
+    names: dict[str, str],
+    stored: dict[str, tuple[StoredRecord, RepoStats]],
+    options: FetchOptions,
+    session_factory: SessionFactory | None,
+    report: FetchReport,
+) -> tuple[dict[str, _Answer | None], _Gate]:
+    # Imported here, not at the top: http loads requests, only wanted when a request is due.
+    from scholar_cli.sources import http
+
+    events: list[HttpEvent] = []
+    factory = session_factory or http.build_session
+    gate = _Gate()
+    local = threading.local()
+    sessions: list[requests.Session] = []
+    sessions_lock = threading.Lock()
+
+    def session() -> requests.Session:
+        # One Session per worker: requests does not promise a Session is thread-safe.
+        if getattr(local, "session", None) is None:
+            local.session = factory(options, events.append)
+            with sessions_lock:
+                sessions.append(local.session)
+        current: requests.Session = local.session
+        return current
+
+    def ask(lower: str) -> _Answer | None:
+        if gate.closed.is_set():
+            return None  # not sent: see the gate's reason
+        entry = stored[lower][0] if lower in stored else None
+        return _ask(session(), options, names[lower], entry, gate)
+
+    workers = max(1, min(options.github_workers, len(pending)))
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scholar-github") as pool:
+            futures = {lower: pool.submit(ask, lower) for lower in pending}
+            answers = {lower: future.result() for lower, future in futures.items()}
+    finally:
+        for s in sessions:
+            s.close()
+    report.requests += sum(event.attempts for event in events)
+    return answers, gate
+
+
+def _ask(
+    session: requests.Session,
+    options: FetchOptions,
+    name: str,
+    entry: StoredRecord | None,
+    gate: _Gate,
+) -> _Answer:
+    import requests
+
+    from scholar_cli.sources.http import describe_network_error
+
+    headers: dict[str, str] = {}
+    if entry is not None and entry.etag:
+        headers["If-None-Match"] = entry.etag
+        if entry.last_modified:
+            headers["If-Modified-Since"] = entry.last_modified
+    url = f"{options.github_api_url.rstrip('/')}/repos/{name}"
+    try:
+        response = session.get(url, headers=headers)
+    except requests.RequestException as exc:
+        reason = describe_network_error(exc)
+        # Unreachable now means unreachable for the next repository too.
+        gate.close(reason, rate_limited=False)
+        return _Answer("failed", reason=reason)
+    with response:
+        fetched_at = time.time()
+        status = response.status_code
+        if status in (403, 429) and _is_rate_limit(response):
+            gate.close("rate limit", rate_limited=True, reset_at=_reset_at(response, fetched_at))
+            return _Answer("rate_limited")
+        if status == 304 and entry is not None:
+            return _Answer(
+                "not_modified",
+                etag=response.headers.get("ETag") or entry.etag,
+                last_modified=response.headers.get("Last-Modified") or entry.last_modified,
+                fetched_at=fetched_at,
+            )
+        if status == 404:
+            return _Answer("not_found")
+        if status == 401:
+            # A bad token fails every request alike: say so once and stop.
+            reason = "HTTP 401: GitHub rejected the token in GITHUB_TOKEN/GH_TOKEN"
+            gate.close(reason, rate_limited=False)
+            return _Answer("failed", reason=reason)
+        if status != 200:
+            return _Answer("failed", reason=f"HTTP {status}")
+        try:
+            stats = _stats_from_json(response.json())
+        except (ValueError, KeyError, TypeError):
+            return _Answer("failed", reason="unexpected answer")
+        if response.headers.get("X-RateLimit-Remaining") == "0":
+            # This answer counts; the next request would be refused.
+            gate.close("rate limit", rate_limited=True, reset_at=_reset_at(response, fetched_at))
+        return _Answer(
+            "ok",
+            stats=stats,
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+            fetched_at=fetched_at,
+        )
+
+
+def _apply(
+    answers: dict[str, _Answer | None],
+    gate: _Gate,
+    keys_by_repo: dict[str, list[str]],
+    names: dict[str, str],
+    stored: dict[str, tuple[StoredRecord, RepoStats]],
+    store: RecordStore,
+    report: FetchReport,
+) -> None:
+    """Turn answers into results and store writes (on this thread: the store is not shared)."""
+    now = time.time()
+    not_found: list[str] = []
+    renamed: list[str] = []
+    # Two fallbacks, each reported on its own line: the rate limit, and everything else.
+    limited: tuple[list[tuple[str, float]], list[str]] = ([], [])
+    failed: tuple[list[tuple[str, float]], list[str]] = ([], [])
+    failure_reasons: dict[str, None] = {}
+    for lower, answer in answers.items():
+        keys = keys_by_repo[lower]
+        pair = stored.get(lower)
+        if answer is not None and answer.kind == "ok" and answer.stats is not None:
+            store.put(
+                SERVICE,
+                lower,
+                answer.stats.to_json_dict(),
+                fetched_at=answer.fetched_at,
+                etag=answer.etag,
+                last_modified=answer.last_modified,
+            )
+            note = _rename_note(lower, answer.stats)
+            if note:
+                renamed.append(f"{names[lower]} -> {answer.stats.full_name}")
+            _settle(report, keys, "fetched", answer.stats, answer.fetched_at, note)
+            continue
+        if answer is not None and answer.kind == "not_modified" and pair is not None:
+            entry, stats = pair
+            store.touch(SERVICE, lower, answer.fetched_at)
+            note = _rename_note(lower, stats)
+            if note:
+                renamed.append(f"{names[lower]} -> {stats.full_name}")
+            _settle(report, keys, "revalidated", stats, answer.fetched_at, note)
+            continue
+        if answer is not None and answer.kind == "not_found":
+            not_found.append(names[lower])
+            _settle(report, keys, "not_found", note=NOT_FOUND_NOTE)
+            continue
+        # Failed, rate limited, or never sent because the gate had closed.
+        if answer is not None and answer.kind == "failed":
+            cause = f"GitHub request failed ({answer.reason})"
+            failure_reasons[answer.reason] = None
+            group = failed
+        elif gate.rate_limited:
+            cause = "GitHub rate limit"
+            group = limited
+        else:
+            cause = f"GitHub not asked after an earlier failure ({gate.reason})"
+            failure_reasons[gate.reason] = None
+            group = failed
+        if pair is None:
+            group[1].append(names[lower])
+            _settle(report, keys, "unknown", note=f"{cause}; no stored record")
+        else:
+            entry, stats = pair
+            group[0].append((names[lower], entry.fetched_at))
+            age = describe_age(record_age(entry.fetched_at, now))
+            note = _join(f"{cause}; record fetched {age} ago", _rename_note(lower, stats))
+            _settle(report, keys, "stale", stats, entry.fetched_at, note)
+
+    if gate.rate_limited:
+        report.warnings.append(fallback_warning(_rate_limit_message(gate, now), *limited, now))
+    if failed[0] or failed[1]:
+        reasons = ", ".join(failure_reasons)
+        report.warnings.append(fallback_warning(f"GitHub request failed ({reasons})", *failed, now))
+    if not_found:
+        report.warnings.append(f"GitHub: {NOT_FOUND_NOTE}: " + ", ".join(not_found))
+    if renamed:
+        report.warnings.append("GitHub repositories renamed: " + ", ".join(renamed))
+
+
+def _rate_limit_message(gate: _Gate, now: float) -> str:
+    if gate.reset_at is None:
+        return "GitHub rate limit reached"
+    when = datetime.fromtimestamp(gate.reset_at, UTC).strftime("%Y-%m-%d %H:%M")
+    wait = describe_age(gate.reset_at - now)
+    return f"GitHub rate limit reached; resets at {when} UTC (in {wait})"
+
+
+def _is_rate_limit(response: requests.Response) -> bool:
+    if response.status_code == 429:
+        return True
+    if response.headers.get("X-RateLimit-Remaining") == "0" or "Retry-After" in response.headers:
+        return True
+    try:
+        message = str(response.json().get("message", ""))
+    except (ValueError, AttributeError):
+        message = response.text[:500]
+    # Secondary limits ("You have exceeded a secondary rate limit", formerly "abuse detection").
+    lowered = message.lower()
+    return "rate limit" in lowered or "abuse detection" in lowered
+
+
+def _reset_at(response: requests.Response, now: float) -> float | None:
+    retry_after = response.headers.get("Retry-After", "").strip()
+    if retry_after.isdigit():
+        return now + int(retry_after)
+    reset = response.headers.get("X-RateLimit-Reset", "").strip()
+    if reset.isdigit():
+        return float(reset)
+    return None
+
+
+def _stats_from_json(body: Any) -> RepoStats:
+    if not isinstance(body, dict):
+        raise TypeError("repository JSON is not an object")
+    return RepoStats(
+        full_name=str(body["full_name"]),
+        stars=int(body["stargazers_count"]),
+        forks=int(body["forks_count"]),
+        archived=bool(body.get("archived", False)),
+        pushed_at=_optional_str(body.get("pushed_at")),
+        description=_optional_str(body.get("description")),
+        language=_optional_str(body.get("language")),
+        html_url=str(body["html_url"]),
+    )
+
+
+def _optional_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _load(store: RecordStore, lower: str) -> tuple[StoredRecord, RepoStats] | None:
+    entry = store.get(SERVICE, lower)
+    if entry is None:
+        return None
+    try:
+        return entry, RepoStats.from_json_dict(entry.record)
+    except (KeyError, TypeError, ValueError):
+        return None  # written by an incompatible version: refetch
+
+
+def _rename_note(lower: str, stats: RepoStats) -> str:
+    return "" if stats.full_name.lower() == lower else f"renamed to {stats.full_name}"
+
+
+def _join(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
+def _settle(
+    report: FetchReport,
+    keys: list[str],
+    status: FetchStatus,
+    record: RepoStats | None = None,
+    fetched_at: float | None = None,
+    note: str = "",
+) -> None:
+    for key in keys:
+        report.results[key] = Fetched(key, status, record, fetched_at, note)

@@ -1,0 +1,235 @@
+"""Transport policy for every request scholar sends: one requests.Session, two adapters.
+
+Policy lives in adapters rather than at call sites because the arxiv package makes its own
+`session.get` calls (no timeout, its own User-Agent): only an adapter sees those requests.
+- Every request gets a (connect, read) timeout, bounded retries that honour Retry-After, and
+  scholar's User-Agent.
+- Only the adapter mounted on the GitHub API prefix adds the token; the default adapter strips
+  any Authorization header, so a redirect to another host (or a ~/.netrc entry) never sends it.
+- The caller's PreparedRequest is never modified: the token exists only in the copy handed to
+  urllib3, so it cannot surface through `response.request` or an exception's `.request`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Self
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+from urllib3.exceptions import InvalidHeader, MaxRetryError, ResponseError
+from urllib3.response import BaseHTTPResponse
+from urllib3.util.retry import Retry
+
+from scholar_cli import __version__
+from scholar_cli.sources.options import EventHook, FetchOptions, HttpEvent
+
+USER_AGENT = f"scholar-cli/{__version__} (+https://github.com/scholar-cli/scholar)"
+GITHUB_ACCEPT = "application/vnd.github+json"
+GITHUB_API_VERSION = "2022-11-28"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# A Retry-After longer than this is not waited for: the answer goes back to the caller, which
+# reports a rate limit and falls back to stored records instead of hanging the command.
+MAX_RETRY_AFTER = 20.0
+
+log = logging.getLogger("scholar_cli.http")
+
+RetryHook = Callable[["_Retry", BaseHTTPResponse | None], None]
+
+
+def build_session(options: FetchOptions, on_event: EventHook | None = None) -> requests.Session:
+    """A Session carrying scholar's transport policy; `on_event` hears about every request."""
+    session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
+    default = _PolicyAdapter(options, on_event)
+    session.mount("http://", default)
+    session.mount("https://", default)
+    # The trailing slash keeps https://api.github.com.example.net from matching the prefix.
+    session.mount(github_prefix(options.github_api_url), _GitHubAdapter(options, on_event))
+    return session
+
+
+def github_prefix(api_url: str) -> str:
+    return api_url.rstrip("/") + "/"
+
+
+class _Retry(Retry):
+    """urllib3 Retry that reports each retry and declines retries that cannot help."""
+
+    def __init__(self, *args: Any, on_retry: RetryHook | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.on_retry = on_retry
+
+    def new(self, **kw: Any) -> Self:
+        # urllib3 copies a Retry for every attempt; the hook must travel with the copies.
+        kw.setdefault("on_retry", self.on_retry)
+        return super().new(**kw)
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> Self:
+        if response is not None and (why := self._hopeless(response)):
+            # With raise_on_status=False urllib3 hands this response back instead of retrying.
+            raise MaxRetryError(_pool, url or "", ResponseError(why))
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+    def _hopeless(self, response: BaseHTTPResponse) -> str | None:
+        if response.headers.get("X-RateLimit-Remaining") == "0":
+            return "rate limit exhausted until X-RateLimit-Reset"
+        retry_after = response.headers.get("Retry-After")
+        if retry_after is not None:
+            try:
+                wait = self.parse_retry_after(retry_after)
+            except InvalidHeader:
+                return None
+            if wait > MAX_RETRY_AFTER:
+                return f"Retry-After {wait:.0f} s is longer than {MAX_RETRY_AFTER:.0f} s"
+        return None
+
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
+        if self.on_retry is not None:
+            self.on_retry(self, response)
+        super().sleep(response)
+
+    def planned_wait(self, response: BaseHTTPResponse | None) -> float:
+        if response is not None and self.respect_retry_after_header:
+            retry_after = response.headers.get("Retry-After")
+            if retry_after:
+                try:
+                    return self.parse_retry_after(retry_after)
+                except InvalidHeader:
+                    pass
+        return self.get_backoff_time()
+
+
+class _PolicyAdapter(HTTPAdapter):
+    """Timeout, retries, User-Agent and logging for every host; never an Authorization header."""
+
+    def __init__(self, options: FetchOptions, on_event: EventHook | None) -> None:
+        self._timeout = options.timeout
+        self._on_event = on_event
+        self._local = threading.local()
+        retry = _Retry(
+            total=options.retries,
+            connect=options.retries,
+            read=options.retries,
+            status=options.retries,
+            other=0,
+            redirect=None,  # requests follows redirects itself
+            backoff_factor=options.backoff,
+            status_forcelist=RETRY_STATUSES,
+            allowed_methods=frozenset({"GET"}),
+            respect_retry_after_header=True,
+            raise_on_status=False,
+            on_retry=self._note_retry,
+        )
+        super().__init__(max_retries=retry)
+
+    def add_headers_to(self, headers: CaseInsensitiveDict[str]) -> None:
+        headers.pop("Authorization", None)
+        # Set here, not on the session: the arxiv package passes its own per-request UA.
+        headers["User-Agent"] = USER_AGENT
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+        verify: bool | str = True,
+        cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
+        proxies: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        outgoing = request.copy()
+        self.add_headers_to(outgoing.headers)
+        if timeout is None:
+            timeout = self._timeout
+        self._local.retries = 0
+        started = time.monotonic()
+        try:
+            response = super().send(outgoing, stream, timeout, verify, cert, proxies)
+        except requests.RequestException as exc:
+            exc.request = request
+            self._report(request, None, started, f"{type(exc).__name__}: {exc}")
+            raise
+        response.request = request
+        self._report(request, response.status_code, started, None)
+        return response
+
+    def _note_retry(self, retry: _Retry, response: BaseHTTPResponse | None) -> None:
+        self._local.retries = getattr(self._local, "retries", 0) + 1
+        last = retry.history[-1] if retry.history else None
+        cause = (
+            f"HTTP {last.status}"
+            if last is not None and last.status
+            else type(last.error).__name__
+            if last is not None and last.error
+            else "error"
+        )
+        log.info(
+            "retrying %s %s after %s in %.1f s",
+            last.method if last else "GET",
+            last.url if last else "?",
+            cause,
+            retry.planned_wait(response),
+        )
+
+    def _report(
+        self,
+        request: requests.PreparedRequest,
+        status: int | None,
+        started: float,
+        error: str | None,
+    ) -> None:
+        seconds = time.monotonic() - started
+        attempts = 1 + getattr(self._local, "retries", 0)
+        method = request.method or "GET"
+        url = request.url or ""
+        tries = f", {attempts} attempts" if attempts > 1 else ""
+        if error is None:
+            log.info("%s %s -> %s (%.2f s%s)", method, url, status, seconds, tries)
+        else:
+            log.info("%s %s -> failed: %s (%.2f s%s)", method, url, error, seconds, tries)
+        if self._on_event is not None:
+            self._on_event(HttpEvent(method, url, status, attempts, seconds, error))
+
+
+class _GitHubAdapter(_PolicyAdapter):
+    """Mounted only on the GitHub API prefix: the one place the token is attached."""
+
+    def __init__(self, options: FetchOptions, on_event: EventHook | None) -> None:
+        super().__init__(options, on_event)
+        self._token = options.github_token
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} token={'set' if self._token else 'unset'}>"
+
+    def add_headers_to(self, headers: CaseInsensitiveDict[str]) -> None:
+        super().add_headers_to(headers)
+        headers["Accept"] = GITHUB_ACCEPT
+        headers["X-GitHub-Api-Version"] = GITHUB_API_VERSION
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+
+
+def describe_network_error(exc: BaseException) -> str:
+    """A short cause for a requests/arxiv exception, without URLs or headers."""
+    text = str(exc)
+    if "timed out" in text.lower() or "Timeout" in type(exc).__name__:
+        return "timed out"
+    if "Connection refused" in text:
+        return "connection refused"
+    if "RemoteDisconnected" in text or "Connection aborted" in text or "reset by peer" in text:
+        return "connection closed without an answer"
+    if "Name or service not known" in text or "getaddrinfo" in text or "resolve" in text:
+        return "host not found"
+    return type(exc).__name__

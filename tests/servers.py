@@ -1,0 +1,390 @@
+"""Loopback stand-ins for arXiv and GitHub, and sockets that misbehave, as pytest fixtures.
+
+The fakes answer from the files in fixtures/ (through `load_fixture`, the one loader) and
+record every request, so tests count requests and inspect headers instead of patching code.
+arXiv and GitHub run on different ports, as the real services are different hosts: a header
+meant for one must be seen never to reach the other.
+
+Use from a test module with `pytest_plugins = ["servers"]` (or from tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from string import Template
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from scholar_cli.sources.options import FetchOptions
+from scholar_cli.sources.store import RecordStore
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# A stand-in credential: tests look for these bytes where they must never be.
+TOKEN = "ghp_scholarTestToken0123456789abcdefXYZ"
+
+
+def load_fixture(relative: str) -> Any:
+    """fixtures/<relative>: parsed JSON for .json files, text for everything else."""
+    text = (FIXTURES / relative).read_text(encoding="utf-8")
+    return json.loads(text) if relative.endswith(".json") else text
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One request as a fake server received it."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]  # lower-case names
+    at: float  # time.monotonic() on arrival
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+@dataclass(frozen=True)
+class Canned:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+
+
+class _Fake:
+    """Shared plumbing: one catch-all handler, a request log, canned answers served first."""
+
+    def __init__(self, server: HTTPServer) -> None:
+        self.server = server
+        self.seen: list[Seen] = []
+        self._canned: list[tuple[re.Pattern[str], Canned]] = []
+        self._lock = threading.Lock()
+        server.clear()
+        server.expect_request(re.compile(".*")).respond_with_handler(self._handle)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.port}"
+
+    def respond_next(
+        self,
+        status: int,
+        headers: dict[str, str] | None = None,
+        body: str = "",
+        *,
+        times: int = 1,
+        path: str = ".*",
+    ) -> None:
+        """Answer the next `times` requests whose path matches `path` with this, then as usual."""
+        for _ in range(times):
+            self._canned.append((re.compile(path), Canned(status, headers or {}, body)))
+
+    def paths(self) -> list[str]:
+        return [s.path for s in self.seen]
+
+    def _handle(self, request: Request) -> Response:
+        seen = Seen(
+            method=request.method,
+            path=request.path,
+            query={k: v for k, v in request.args.items()},
+            headers={k.lower(): v for k, v in request.headers.items()},
+            at=time.monotonic(),
+        )
+        with self._lock:
+            self.seen.append(seen)
+            canned = next(
+                (i for i, (pattern, _) in enumerate(self._canned) if pattern.fullmatch(seen.path)),
+                None,
+            )
+            answer = self._canned.pop(canned)[1] if canned is not None else None
+        if answer is not None:
+            return Response(answer.body, answer.status, headers=answer.headers)
+        return self.answer(seen)
+
+    def answer(self, seen: Seen) -> Response:
+        raise NotImplementedError
+
+
+_NEW_ID = re.compile(r"\d{4}\.\d{4,5}(v\d+)?")
+_OLD_ID = re.compile(r"[a-z-]+(\.[A-Z]{2})?/\d{7}(v\d+)?")
+
+
+class FakeArxiv(_Fake):
+    """GET /api/query?id_list=...: a feed of exactly the known ids asked for.
+
+    Like arXiv: unknown well-formed ids are silently missing (totalResults counts only what is
+    found); one malformed id turns the whole answer into HTTP 400 with an Error entry.
+    """
+
+    def __init__(self, server: HTTPServer) -> None:
+        super().__init__(server)
+        self.entries: dict[str, str] = {
+            path.stem.replace("_", "/"): load_fixture(f"arxiv/entries/{path.name}")
+            for path in sorted((FIXTURES / "arxiv" / "entries").glob("*.xml"))
+        }
+
+    @property
+    def url(self) -> str:
+        return self.base_url + "/api/query"
+
+    def id_lists(self) -> list[list[str]]:
+        return [s.query.get("id_list", "").split(",") for s in self.seen]
+
+    def answer(self, seen: Seen) -> Response:
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        if seen.path != "/api/query":
+            return Response("not found", 404)
+        ids = [i for i in seen.query.get("id_list", "").split(",") if i]
+        bad = [i for i in ids if not (_NEW_ID.fullmatch(i) or _OLD_ID.fullmatch(i))]
+        if bad:
+            error = Template(load_fixture("arxiv/error-incorrect-id.xml"))
+            return Response(
+                error.substitute(bad_id=bad[0], updated=now),
+                400,
+                content_type="application/atom+xml; charset=utf-8",
+            )
+        found = [
+            self.entries[b] for b in (re.sub(r"v\d+$", "", i) for i in ids) if b in self.entries
+        ]
+        start = int(seen.query.get("start", "0"))
+        size = int(seen.query.get("max_results", "10"))
+        id_list = ",".join(ids)
+        text = Template(load_fixture("arxiv/feed.xml")).substitute(
+            feed_id=hashlib.sha1(id_list.encode()).hexdigest()[:27],
+            id_list=id_list,
+            start=start,
+            max_results=size,
+            updated=now,
+            total=len(found),
+            entries="".join(found[start : start + size]),
+        )
+        return Response(text, 200, content_type="application/atom+xml; charset=utf-8")
+
+
+class FakeGitHub(_Fake):
+    """GET /repos/{owner}/{name} and /repositories/{id}, with GitHub's validators and limits.
+
+    ETag per body (304 on a matching If-None-Match), 301 for renamed repositories, 404 for
+    unknown ones, X-RateLimit-* on every answer, and (after `rate_limit`) a primary rate limit:
+    the last allowed answer says X-RateLimit-Remaining: 0, the ones after it are 403s.
+    """
+
+    def __init__(self, server: HTTPServer) -> None:
+        super().__init__(server)
+        bodies = [
+            load_fixture(f"github/repos/{path.name}")
+            for path in sorted((FIXTURES / "github" / "repos").glob("*.json"))
+        ]
+        self.repos: dict[str, dict[str, Any]] = {b["full_name"].lower(): b for b in bodies}
+        self.renames: dict[str, str] = {
+            old.lower(): new.lower() for old, new in load_fixture("github/renames.json").items()
+        }
+        self.remaining: int | None = None  # None: plenty
+        self.reset_at = int(time.time()) + 3600
+
+    def rate_limit(self, remaining: int, reset_in: int = 3600) -> None:
+        """Allow `remaining` more answers, then 403 with X-RateLimit-Remaining: 0."""
+        self.remaining = remaining
+        self.reset_at = int(time.time()) + reset_in
+
+    @property
+    def url(self) -> str:
+        return self.base_url
+
+    def secondary_rate_limit(self, retry_after: int) -> None:
+        """Answer the next request with a secondary rate limit: 403 with Retry-After."""
+        body = json.dumps(load_fixture("github/secondary-rate-limit.json"))
+        headers = {"Retry-After": str(retry_after), "Content-Type": "application/json"}
+        self.respond_next(403, headers, body)
+
+    def etag(self, full_name: str) -> str:
+        body = json.dumps(self.repos[full_name.lower()], sort_keys=True)
+        return 'W/"' + hashlib.sha256(body.encode()).hexdigest() + '"'
+
+    def set_stars(self, full_name: str, stars: int) -> None:
+        self.repos[full_name.lower()]["stargazers_count"] = stars
+
+    def rate_limit_headers(self, remaining: int) -> dict[str, str]:
+        return {
+            "X-RateLimit-Limit": "60",
+            "X-RateLimit-Remaining": str(remaining),
+            "X-RateLimit-Reset": str(self.reset_at),
+            "X-RateLimit-Used": str(60 - remaining),
+            "X-RateLimit-Resource": "core",
+        }
+
+    def answer(self, seen: Seen) -> Response:
+        with self._lock:
+            limited = self.remaining == 0
+            if self.remaining:
+                self.remaining -= 1
+            remaining = 59 if self.remaining is None else self.remaining
+        if limited:
+            return self._json(
+                load_fixture("github/rate-limit.json"), 403, self.rate_limit_headers(0)
+            )
+        limits = self.rate_limit_headers(remaining)
+        if m := re.fullmatch(r"/repos/([^/]+)/([^/]+)", seen.path):
+            wanted = f"{m.group(1)}/{m.group(2)}".lower()
+            if wanted in self.renames:
+                target = self.repos[self.renames[wanted]]["id"]
+                location = f"{self.base_url}/repositories/{target}"
+                body = Template(json.dumps(load_fixture("github/moved.json")))
+                return Response(
+                    body.substitute(location=location),
+                    301,
+                    headers={"Location": location, **limits},
+                    content_type="application/json; charset=utf-8",
+                )
+        elif m := re.fullmatch(r"/repositories/(\d+)", seen.path):
+            ids = {str(b["id"]): name for name, b in self.repos.items()}
+            wanted = ids.get(m.group(1), "")
+        else:
+            wanted = ""
+        if wanted not in self.repos:
+            return self._json(load_fixture("github/not-found.json"), 404, limits)
+        etag = self.etag(wanted)
+        validators = {"ETag": etag, "Last-Modified": "Mon, 24 Nov 2025 22:10:33 GMT"}
+        if seen.header("If-None-Match") == etag:
+            return Response("", 304, headers={**validators, **limits})
+        return self._json(self.repos[wanted], 200, {**validators, **limits})
+
+    @staticmethod
+    def _json(body: Any, status: int, headers: dict[str, str]) -> Response:
+        return Response(
+            json.dumps(body),
+            status,
+            headers={"Cache-Control": "private, max-age=60, s-maxage=60", **headers},
+            content_type="application/json; charset=utf-8",
+        )
+
+
+class RudeServer:
+    """A TCP server that accepts connections and answers nothing.
+
+    `hang=False` closes each connection after reading the request (a dropped connection);
+    `hang=True` keeps it open and silent (a stalled server, for timeouts).
+    """
+
+    def __init__(self, *, hang: bool = False) -> None:
+        self.hang = hang
+        self.accepted = 0
+        self._held: list[socket.socket] = []
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self._sock.getsockname()[1]
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def url(self, path: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return  # closed
+            self.accepted += 1
+            if self.hang:
+                self._held.append(conn)
+                continue
+            conn.settimeout(1.0)
+            with contextlib.suppress(OSError):
+                conn.recv(65536)
+            conn.close()
+
+    def close(self) -> None:
+        self._sock.close()
+        for conn in self._held:
+            conn.close()
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# -- fixtures -----------------------------------------------------------------------------
+
+
+def _start() -> HTTPServer:
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def _arxiv_server() -> Iterator[HTTPServer]:
+    server = _start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _github_server() -> Iterator[HTTPServer]:
+    server = _start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake_arxiv(_arxiv_server: HTTPServer) -> FakeArxiv:
+    return FakeArxiv(_arxiv_server)
+
+
+@pytest.fixture
+def fake_github(_github_server: HTTPServer) -> FakeGitHub:
+    return FakeGitHub(_github_server)
+
+
+@pytest.fixture
+def dropping_server() -> Iterator[RudeServer]:
+    server = RudeServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def hanging_server() -> Iterator[RudeServer]:
+    server = RudeServer(hang=True)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def unused_port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def fetch_options(tmp_path: Path, fake_arxiv: FakeArxiv, fake_github: FakeGitHub) -> FetchOptions:
+    """Options aimed at the fakes: quick timeouts, one quick retry, no arXiv delay."""
+    return FetchOptions(
+        cache_dir=tmp_path / "cache",
+        arxiv_api_url=fake_arxiv.url,
+        github_api_url=fake_github.url,
+        github_token=TOKEN,
+        timeout=(2.0, 2.0),
+        retries=1,
+        backoff=0.0,
+        arxiv_delay=0.0,
+    )
+
+
+@pytest.fixture
+def store(fetch_options: FetchOptions) -> Iterator[RecordStore]:
+    with RecordStore(fetch_options.cache_dir) as opened:
+        yield opened
