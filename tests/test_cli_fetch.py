@@ -12,7 +12,6 @@ from conftest import Run, fixture_page, needs_shared, run, shared_page
 from servers import TOKEN, FakeArxiv, FakeGitHub, RudeServer
 
 
-
 @pytest.fixture
 def env(fake_arxiv: FakeArxiv, fake_github: FakeGitHub, tmp_path: Path) -> dict[str, str]:
     return {
