@@ -148,9 +148,35 @@ def test_list_papers_year_2024_json() -> None:
 
 def test_year_ranges_and_repeats() -> None:
     page = shared_page("about-markdown.md")
-    both = run("list", "--no-fetch", "papers", "-p", page, "--year", "2024..2025", "-c", "line", "-f", "csv")
+    both = run(
+        "list",
+        "--no-fetch",
+        "papers",
+        "-p",
+        page,
+        "--year",
+        "2024..2025",
+        "-c",
+        "line",
+        "-f",
+        "csv",
+    )
     assert both.stdout.splitlines() == ["line", "44", "49", "54", "59", "64"]
-    again = run("list", "--no-fetch", "papers", "-p", page, "-y", "2023", "-y", "2024", "-c", "line", "-f", "csv")
+    again = run(
+        "list",
+        "--no-fetch",
+        "papers",
+        "-p",
+        page,
+        "-y",
+        "2023",
+        "-y",
+        "2024",
+        "-c",
+        "line",
+        "-f",
+        "csv",
+    )
     assert again.stdout.splitlines() == ["line", "44", "59", "64"]
     none = run("list", "--no-fetch", "papers", "-p", page, "-y", "2019..2020", "-c", "line")
     assert (none.exit_code, none.stdout, none.stderr) == (
@@ -171,7 +197,17 @@ def test_html_page_lists_six_news_and_five_badged_repos() -> None:
         "liangyuwang/train-large-model-from-scratch,71,2,1",
         "kaustpradalab/flashdp,90,1,0",
     ]
-    news = run("list", "--no-fetch", "news", "-p", shared_page("about-html.md"), "-f", "csv", "-c", "line,date")
+    news = run(
+        "list",
+        "--no-fetch",
+        "news",
+        "-p",
+        shared_page("about-html.md"),
+        "-f",
+        "csv",
+        "-c",
+        "line,date",
+    )
     assert news.stdout.splitlines() == [
         "line,date", "29,09/2025", "31,07/2025", "33,07/2025", "35,06/2025", "37,04/2025",
         "39,03/2025",

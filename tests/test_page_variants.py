@@ -176,7 +176,10 @@ def test_page_discovery_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     (tmp_path / "_pages" / "about.md").write_text("## News\n\n- 01/2021: about\n", encoding="utf-8")
     assert run("list", "--no-fetch", "news", "-f", "csv", "-c", "text").stdout == "text\nabout\n"
     env = {"SCHOLAR_PAGE": str(tmp_path / "README.md")}
-    assert run("list", "--no-fetch", "news", "-f", "csv", "-c", "text", env=env).stdout == "text\nreadme\n"
+    assert (
+        run("list", "--no-fetch", "news", "-f", "csv", "-c", "text", env=env).stdout
+        == "text\nreadme\n"
+    )
 
 
 def test_no_page_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -265,11 +268,27 @@ def test_usage_errors_are_one_line_exit_2(args: list[str], message: str) -> None
 
 def test_filters_author_venue_search_are_accent_insensitive() -> None:
     page = fixture_page("variants.md")
-    by_author = run("list", "--no-fetch", "papers", "-p", page, "--author", "lukasz", "-c", "line", "-f", "csv")
+    by_author = run(
+        "list", "--no-fetch", "papers", "-p", page, "--author", "lukasz", "-c", "line", "-f", "csv"
+    )
     assert by_author.stdout == "line\n9\n"
-    by_venue = run("list", "--no-fetch", "papers", "-p", page, "--venue", "PHYS. REV", "-c", "line", "-f", "csv")
+    by_venue = run(
+        "list",
+        "--no-fetch",
+        "papers",
+        "-p",
+        page,
+        "--venue",
+        "PHYS. REV",
+        "-c",
+        "line",
+        "-f",
+        "csv",
+    )
     assert by_venue.stdout == "line\n9\n"
-    by_search = run("list", "--no-fetch", "papers", "-p", page, "-s", "muller", "-c", "line", "-f", "csv")
+    by_search = run(
+        "list", "--no-fetch", "papers", "-p", page, "-s", "muller", "-c", "line", "-f", "csv"
+    )
     assert by_search.stdout == "line\n9\n14\n19\n24\n30\n"
     news = run("list", "--no-fetch", "news", "-p", page, "-s", "zurich", "-c", "date", "-f", "csv")
     assert news.stdout == "date\nJan 2023\n"
@@ -277,7 +296,19 @@ def test_filters_author_venue_search_are_accent_insensitive() -> None:
 
 def test_sort_and_formats() -> None:
     page = fixture_page("variants.md")
-    result = run("list", "--no-fetch", "papers", "-p", page, "--sort", "-year", "-c", "year,arxiv", "-f", "csv")
+    result = run(
+        "list",
+        "--no-fetch",
+        "papers",
+        "-p",
+        page,
+        "--sort",
+        "-year",
+        "-c",
+        "year,arxiv",
+        "-f",
+        "csv",
+    )
     assert result.stdout.splitlines() == [
         "year,arxiv",
         "2024,2401.01234v2",
@@ -286,7 +317,19 @@ def test_sort_and_formats() -> None:
         "1999,hep-th/9901001v3",
         "1998,",
     ]
-    md = run("list", "--no-fetch", "papers", "-p", page, "-y", "2007", "-c", "arxiv,title", "-f", "markdown")
+    md = run(
+        "list",
+        "--no-fetch",
+        "papers",
+        "-p",
+        page,
+        "-y",
+        "2007",
+        "-c",
+        "arxiv,title",
+        "-f",
+        "markdown",
+    )
     assert md.stdout == (
         "| arxiv     | title                |\n"
         "|-----------|----------------------|\n"

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from servers import FakeArxiv, FakeGitHub, RudeServer
 
 
-
 def test_user_agent_wins_over_a_per_request_one(
     fake_arxiv: FakeArxiv, fetch_options: FetchOptions
 ) -> None:

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from servers import FakeArxiv, FakeGitHub
 
 
-
 def test_token_reaches_github_only_and_is_never_stored(
     fake_arxiv: FakeArxiv, fake_github: FakeGitHub, fetch_options: FetchOptions
 ) -> None:
