@@ -20,6 +20,7 @@ from scholar_cli.sources.options import FetchOptions
 
 if TYPE_CHECKING:
     from scholar_cli import commands
+    from scholar_cli.sources.store import RecordStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -191,7 +192,13 @@ def parse_duration(flag: str, text: str) -> float:
 
 
 def run_fetch(
-    ids: list[str], repos: list[str], options: FetchOptions, *, quiet: bool, verbose: bool
+    ids: list[str],
+    repos: list[str],
+    options: FetchOptions,
+    store: RecordStore,
+    *,
+    quiet: bool,
+    verbose: bool,
 ) -> commands.FetchOutcome:
     """Fetch with a spinner on a terminal; plain lines (only warnings) under cron."""
     from scholar_cli import commands
@@ -209,9 +216,9 @@ def run_fetch(
             if part
         )
         with Console(stderr=True).status(f"Checking {what}…"):
-            outcome = commands.fetch_records(ids, repos, options)
+            outcome = commands.fetch_records(ids, repos, options, store)
     else:
-        outcome = commands.fetch_records(ids, repos, options)
+        outcome = commands.fetch_records(ids, repos, options, store)
     if verbose:
         _log_cache_use(outcome)
     for warning in outcome.warnings:
@@ -293,14 +300,19 @@ def list_command(
         else fetch_options(cache_dir, offline=offline, refresh=refresh, max_age=max_age)
     )
     page_path = commands.resolve_page(page)
-    loaded = commands.load_page(page_path)
     records = None
     failed = False
-    if options is not None:
-        ids, repos = commands.needed_sources(loaded, kind)
-        if ids or repos:
-            outcome = run_fetch(ids, repos, options, quiet=quiet, verbose=verbose)
-            records, failed = outcome.records, outcome.failed
+    if options is None:
+        loaded = commands.load_page(page_path)
+    else:
+        with commands.open_store(options) as store:
+            loaded = commands.load_page(page_path, store)
+            ids, repos = commands.needed_sources(loaded, kind)
+            if ids or repos:
+                outcome = run_fetch(ids, repos, options, store, quiet=quiet, verbose=verbose)
+                records, failed = outcome.records, outcome.failed
+            for warning in store.warnings:
+                _warn(warning, quiet)
     listing = commands.list_entries(
         loaded, kind, filters, columns=columns, sort=sort, records=records
     )

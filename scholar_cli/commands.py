@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from scholar_cli.views import (
 if TYPE_CHECKING:
     import requests
 
-    from scholar_cli.sources.store import StoreInfo
+    from scholar_cli.sources.store import RecordStore, StoreInfo
 
 PAGE_CANDIDATES = ("_pages/about.md", "about.md", "index.md", "README.md")
 _SECTION_NAMES = {
@@ -52,10 +53,34 @@ def resolve_page(explicit: Path | None, cwd: Path | None = None) -> Path:
     )
 
 
-def load_page(path: Path) -> Page:
+def open_store(options: FetchOptions) -> RecordStore:
+    from scholar_cli.sources.store import RecordStore
+
+    return RecordStore(options.cache_dir)
+
+
+def load_page(path: Path, store: RecordStore | None = None) -> Page:
+    """The parsed page; with a store, a page whose bytes did not change is not parsed again
+    (a warm run then never loads the Markdown parser or PyYAML)."""
+    import hashlib
+
+    from scholar_cli import __version__
+    from scholar_cli.page.frontmatter import read_page_bytes
+
+    data = read_page_bytes(path)
+    digest = f"{__version__}:{hashlib.sha256(data).hexdigest()}"
+    key = str(path.resolve())
+    if store is not None:
+        entry = store.get("page", key)
+        if entry is not None and entry.record.get("digest") == digest:
+            return Page.from_json_dict({**entry.record["page"], "path": str(path)})
     from scholar_cli.page import parse_page
 
-    return parse_page(path)
+    page = parse_page(path, data)
+    if store is not None:
+        record = {"digest": digest, "page": page.to_json_dict()}
+        store.put("page", key, record, fetched_at=time.time())
+    return page
 
 
 @dataclass(slots=True)
@@ -131,34 +156,30 @@ def fetch_records(
     ids: list[str],
     repos: list[str],
     options: FetchOptions,
+    store: RecordStore,
     on_request: Callable[[HttpEvent], None] | None = None,
 ) -> FetchOutcome:
     """Fresh records from the store, the rest from arXiv and GitHub (lazily imported: a warm
-    run never loads requests, arxiv or lxml)."""
-    from scholar_cli.sources.store import RecordStore
-
+    run never loads requests, arxiv or lxml). Store warnings stay in `store.warnings`."""
     requests: dict[str, int] = {"arxiv": 0, "github": 0}
     warnings: list[str] = []
     arxiv_results: dict[str, Fetched] = {}
     github_results: dict[str, Fetched] = {}
     factory = _session_factory(on_request)
-    with RecordStore(options.cache_dir) as store:
-        warnings += store.warnings
-        if ids:
-            from scholar_cli.sources.arxiv import fetch_arxiv
+    if ids:
+        from scholar_cli.sources.arxiv import fetch_arxiv
 
-            report = fetch_arxiv(ids, store, options, factory)
-            requests["arxiv"] = report.requests
-            warnings += report.warnings
-            arxiv_results = dict(report.results)
-        if repos:
-            from scholar_cli.sources.github import fetch_github
+        report = fetch_arxiv(ids, store, options, factory)
+        requests["arxiv"] = report.requests
+        warnings += report.warnings
+        arxiv_results = dict(report.results)
+    if repos:
+        from scholar_cli.sources.github import fetch_github
 
-            report = fetch_github(repos, store, options, factory)
-            requests["github"] = report.requests
-            warnings += report.warnings
-            github_results = {key.lower(): f for key, f in report.results.items()}
-        warnings += [w for w in store.warnings if w not in warnings]
+        report = fetch_github(repos, store, options, factory)
+        requests["github"] = report.requests
+        warnings += report.warnings
+        github_results = {key.lower(): f for key, f in report.results.items()}
     failed = not options.offline and any(
         f.status == "unknown" for f in (*arxiv_results.values(), *github_results.values())
     )
@@ -185,14 +206,10 @@ def _session_factory(
 
 
 def cache_info(options: FetchOptions) -> StoreInfo:
-    from scholar_cli.sources.store import RecordStore
-
-    with RecordStore(options.cache_dir) as store:
+    with open_store(options) as store:
         return store.info()
 
 
 def cache_clear(options: FetchOptions) -> int:
-    from scholar_cli.sources.store import RecordStore
-
-    with RecordStore(options.cache_dir) as store:
+    with open_store(options) as store:
         return store.clear()

@@ -39,6 +39,10 @@ class Link:
     def to_json_dict(self) -> dict[str, Any]:
         return {"label": self.label, "url": self.url}
 
+    @classmethod
+    def from_json_dict(cls, d: dict[str, Any]) -> Link:
+        return cls(d["label"], d["url"])
+
 
 @dataclass(frozen=True, slots=True)
 class Badge:
@@ -70,6 +74,13 @@ class Badge:
             "syntax": self.syntax,
         }
 
+    @classmethod
+    def from_json_dict(cls, d: dict[str, Any]) -> Badge:
+        start, end = d["span"]
+        return cls(
+            d["kind"], d["repo"], d["url"], d["alt"], d["link"], d["line"], start, end, d["syntax"]
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Author:
@@ -79,6 +90,10 @@ class Author:
 
     def to_json_dict(self) -> dict[str, Any]:
         return {"name": self.name, "bold": self.bold, "equal": self.equal}
+
+    @classmethod
+    def from_json_dict(cls, d: dict[str, Any]) -> Author:
+        return cls(d["name"], d["bold"], d["equal"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +122,21 @@ class Paper:
             "section": self.section,
         }
 
+    @classmethod
+    def from_json_dict(cls, d: dict[str, Any]) -> Paper:
+        arxiv = ArxivId(d["arxiv_id"], d["arxiv_version"]) if d["arxiv_id"] else None
+        return cls(
+            line=d["line"],
+            title=d["title"],
+            authors=tuple(Author.from_json_dict(a) for a in d["authors"]),
+            venue=d["venue"],
+            years=tuple(d["years"]),
+            links=tuple(Link.from_json_dict(x) for x in d["links"]),
+            arxiv=arxiv,
+            repos=tuple(d["repos"]),
+            section=d["section"],
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Project:
@@ -131,6 +161,19 @@ class Project:
             "section": self.section,
         }
 
+    @classmethod
+    def from_json_dict(cls, d: dict[str, Any]) -> Project:
+        return cls(
+            line=d["line"],
+            title=d["title"],
+            description=d["description"],
+            repos=tuple(d["repos"]),
+            mentions=tuple(d["mentions"]),
+            links=tuple(Link.from_json_dict(x) for x in d["links"]),
+            badges=tuple(Badge.from_json_dict(b) for b in d["badges"]),
+            section=d["section"],
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class NewsItem:
@@ -150,6 +193,11 @@ class NewsItem:
             "links": [link.to_json_dict() for link in self.links],
             "section": self.section,
         }
+
+    @classmethod
+    def from_json_dict(cls, d: dict[str, Any]) -> NewsItem:
+        links = tuple(Link.from_json_dict(x) for x in d["links"])
+        return cls(d["line"], d["date"], d["year"], d["text"], links, d["section"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +219,10 @@ class RepoRef:
             "used_by": list(self.used_by),
         }
 
+    @classmethod
+    def from_json_dict(cls, d: dict[str, Any]) -> RepoRef:
+        return cls(d["repo"], d["line"], d["count"], d["badges"], tuple(d["used_by"]))
+
 
 @dataclass(frozen=True, slots=True)
 class Page:
@@ -182,6 +234,31 @@ class Page:
     news: tuple[NewsItem, ...]
     badges: tuple[Badge, ...]
     repos: tuple[RepoRef, ...]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "front_matter": self.front_matter,
+            "sections": list(self.sections),
+            "papers": [p.to_json_dict() for p in self.papers],
+            "projects": [p.to_json_dict() for p in self.projects],
+            "news": [n.to_json_dict() for n in self.news],
+            "badges": [b.to_json_dict() for b in self.badges],
+            "repos": [r.to_json_dict() for r in self.repos],
+        }
+
+    @classmethod
+    def from_json_dict(cls, d: dict[str, Any]) -> Page:
+        return cls(
+            path=d["path"],
+            front_matter=d["front_matter"],
+            sections=tuple(d["sections"]),
+            papers=tuple(Paper.from_json_dict(p) for p in d["papers"]),
+            projects=tuple(Project.from_json_dict(p) for p in d["projects"]),
+            news=tuple(NewsItem.from_json_dict(n) for n in d["news"]),
+            badges=tuple(Badge.from_json_dict(b) for b in d["badges"]),
+            repos=tuple(RepoRef.from_json_dict(r) for r in d["repos"]),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,6 @@ from scholar_cli.models import (
     RepoRef,
     RepoStats,
 )
-from scholar_cli.page.structure import normalize_text
 
 KINDS = ("papers", "projects", "news", "repos")
 
@@ -108,6 +107,14 @@ def paper_years(paper: Paper, record: ArxivRecord | None) -> tuple[int, ...]:
     elif paper.arxiv is not None:
         years.add(paper.arxiv.year)
     return tuple(sorted(years))
+
+
+def normalize_text(text: str) -> str:
+    # The page reader's folding, imported only when a filter or sort needs it: importing the
+    # reader would load the parsers on warm runs that never parse.
+    from scholar_cli.page.structure import normalize_text as fold
+
+    return fold(text)
 
 
 def _contains(needle: str | None, *haystacks: str) -> bool:

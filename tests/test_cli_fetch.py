@@ -281,16 +281,18 @@ def test_cache_info_and_clear(env: dict[str, str], tmp_path: Path) -> None:
     assert scholar(env, "list", "papers", "-p", MD).exit_code == 0
     info = scholar(env, "cache", "info")
     lines = info.stdout.splitlines()
-    assert lines[:3] == [
+    assert lines[:4] == [
         f"folder: {tmp_path / 'cache'}",
         "arxiv records: 3",
         "github records: 1",
+        "page records: 1",
     ]
-    assert re.fullmatch(r"size: \d+ bytes", lines[3])
+    assert re.fullmatch(r"size: \d+ bytes", lines[4])
     assert (tmp_path / "cache").stat().st_mode & 0o777 == 0o700
     cleared = scholar(env, "cache", "clear")
-    assert cleared.stdout == "removed 4 records\n"
-    assert scholar(env, "cache", "info").stdout.splitlines()[1:3] == [
+    assert cleared.stdout == "removed 5 records\n"
+    assert scholar(env, "cache", "info").stdout.splitlines()[1:4] == [
         "arxiv records: 0",
         "github records: 0",
+        "page records: 0",
     ]

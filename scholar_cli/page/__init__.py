@@ -1,194 +1,20 @@
-"""Reading a homepage. `parse_page(path) -> Page` is the one public name."""
+"""Reading a homepage. `parse_page(path) -> Page` is the one public name.
+
+Kept light: the parsers load only when a page is actually parsed, so a run served from the
+parsed-page cache never imports markdown-it, PyYAML or html.parser.
+"""
 
 from __future__ import annotations
 
-import bisect
-import html
-import re
 from pathlib import Path
 
-from scholar_cli.models import Badge, NewsItem, Page, Paper, Project, RepoRef, Syntax
-from scholar_cli.page.fields import to_news, to_paper, to_project
-from scholar_cli.page.frontmatter import Source, read_source
-from scholar_cli.page.ids import classify_badge, github_repo_from_url, is_shields_url, same_url
-from scholar_cli.page.structure import Image, RawEntry, render_body, walk_html
+from scholar_cli.models import Page
 
 __all__ = ["parse_page"]
 
-# Image markup in the source, to find each badge's exact bytes. Only ever matched from a known
-# position forward, after the parsers have said an image with this URL is there.
-_IMAGE_MARKUP = re.compile(
-    r"!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\(\s*(?P<url><[^>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)"
-    r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
-    r"|<img\b(?P<attrs>[^>]*)>",
-    re.IGNORECASE,
-)
-_SRC_ATTR = re.compile(r"""\bsrc\s*=\s*(?:"(?P<d>[^"]*)"|'(?P<s>[^']*)'|(?P<u>[^\s>]+))""", re.I)
 
+def parse_page(path: Path, data: bytes | None = None) -> Page:
+    """Read the page at `path` (or `data`, its bytes already read)."""
+    from scholar_cli.page.reader import read_page
 
-def parse_page(path: Path) -> Page:
-    source = read_source(path)
-    body = source.text[source.body_start_char :]
-    html = render_body(body, source.body_start_line + 1)
-    walk = walk_html(html)
-    located = _locate_badges(source, walk.images)
-    badges = [badge for _image, badge in located]
-    # Entries hold the very Image objects the walk found, so identity ties a badge to its entry.
-    badge_of = {id(image): badge for image, badge in located}
-    entries = _merge_continuations(walk.entries)
-
-    papers: list[Paper] = []
-    projects: list[Project] = []
-    news: list[NewsItem] = []
-    for entry in entries:
-        if entry.kind == "papers":
-            paper = to_paper(entry)
-            if paper is not None:
-                papers.append(paper)
-        elif entry.kind == "projects":
-            own = [badge_of[id(img)] for img in entry.images if id(img) in badge_of]
-            project = to_project(entry, own)
-            if project is not None:
-                projects.append(project)
-        elif entry.kind == "news":
-            item = to_news(entry)
-            if item is not None:
-                news.append(item)
-
-    return Page(
-        path=str(path),
-        front_matter=source.front_matter,
-        sections=tuple(walk.sections),
-        papers=tuple(papers),
-        projects=tuple(projects),
-        news=tuple(news),
-        badges=tuple(badges),
-        repos=_repo_refs(walk.anchors, badges, papers, projects),
-    )
-
-
-def _merge_continuations(entries: list[RawEntry]) -> list[RawEntry]:
-    """A bold title paragraph followed by a plain list is one entry: the list describes it.
-
-    That is how Markdown pages write projects (`**ZO2** [badge](…)` then `- A framework …`).
-    """
-    merged: list[RawEntry] = []
-    for entry in entries:
-        prev = merged[-1] if merged else None
-        if (
-            prev is not None
-            and entry.kind in ("papers", "projects")
-            and prev.kind == entry.kind
-            and prev.section == entry.section
-            and prev.tag == "p"
-            and prev.starts_bold()
-            and entry.tag == "li"
-            and not entry.starts_bold()
-        ):
-            prev.lines.extend(entry.lines)
-            prev.links.extend(entry.links)
-            prev.images.extend(entry.images)
-            continue
-        merged.append(entry)
-    return merged
-
-
-def _locate_badges(source: Source, images: list[Image]) -> list[tuple[Image, Badge]]:
-    """Find the exact bytes of every shields.io image, in document order."""
-    text = source.text
-    line_starts = [0]
-    for m in re.finditer(r"\r\n|\r|\n", text):
-        line_starts.append(m.end())
-    bom_bytes = 3 if source.bom else 0
-    cursor = source.body_start_char
-    badges: list[tuple[Image, Badge]] = []
-    for image in images:
-        if not is_shields_url(image.src):
-            continue
-        start_at = max(cursor, line_starts[min(image.line - 1, len(line_starts) - 1)])
-        found = _find_image_markup(text, image.src, start_at) or _find_image_markup(
-            text, image.src, cursor
-        )
-        if found is None:
-            continue  # e.g. a reference-style image: no span we could rewrite safely
-        start, end, syntax = found
-        cursor = end
-        line = bisect.bisect_right(line_starts, start)
-        kind, repo = classify_badge(image.src)
-        link_repo = github_repo_from_url(image.href) if image.href else None
-        if kind == "static-stars":
-            repo = link_repo
-        badges.append(
-            (
-                image,
-                Badge(
-                    kind=kind,
-                    repo=repo,
-                    url=image.src,
-                    alt=image.alt,
-                    link=image.href,
-                    line=line,
-                    start=bom_bytes + len(text[:start].encode("utf-8")),
-                    end=bom_bytes + len(text[:end].encode("utf-8")),
-                    syntax=syntax,
-                ),
-            )
-        )
-    return badges
-
-
-def _find_image_markup(text: str, url: str, start: int) -> tuple[int, int, Syntax] | None:
-    syntax: Syntax
-    for m in _IMAGE_MARKUP.finditer(text, start):
-        if m.group("attrs") is not None:
-            src = _SRC_ATTR.search(m.group("attrs"))
-            if src is None:
-                continue
-            found = html.unescape(src.group("d") or src.group("s") or src.group("u") or "")
-            syntax = "html"
-        else:
-            found = html.unescape(m.group("url").strip("<>"))
-            syntax = "markdown"
-        if same_url(found, url):
-            return m.start(), m.end(), syntax
-    return None
-
-
-def _repo_refs(
-    anchors: list[tuple[str, int]],
-    badges: list[Badge],
-    papers: list[Paper],
-    projects: list[Project],
-) -> tuple[RepoRef, ...]:
-    first_line: dict[str, int] = {}
-    spelled: dict[str, str] = {}
-    count: dict[str, int] = {}
-    badge_count: dict[str, int] = {}
-    named = [(github_repo_from_url(href), line, False) for href, line in anchors]
-    named += [(b.repo, b.line, True) for b in badges if b.repo and b.kind != "other"]
-    for repo, line, is_badge in named:
-        if repo is None:
-            continue
-        key = repo.lower()
-        spelled.setdefault(key, repo)
-        first_line[key] = min(first_line.get(key, line), line)
-        count[key] = count.get(key, 0) + 1
-        badge_count[key] = badge_count.get(key, 0) + (1 if is_badge else 0)
-    users: dict[str, list[str]] = {}
-    for paper in papers:
-        for repo in paper.repos:
-            users.setdefault(repo.lower(), []).append(paper.title)
-    for project in projects:
-        for repo in (*project.repos, *project.mentions):
-            users.setdefault(repo.lower(), []).append(project.title)
-    keys = sorted(first_line, key=lambda k: (first_line[k], k))
-    return tuple(
-        RepoRef(
-            repo=spelled[k],
-            line=first_line[k],
-            count=count[k],
-            badges=badge_count[k],
-            used_by=tuple(dict.fromkeys(users.get(k, []))),
-        )
-        for k in keys
-    )
+    return read_page(path, data)

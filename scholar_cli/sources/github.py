@@ -12,7 +12,6 @@ import re
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -187,6 +186,8 @@ def _ask_all(
 
     workers = max(1, min(options.github_workers, len(pending)))
     try:
+        from concurrent.futures import ThreadPoolExecutor  # only when a request goes out
+
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scholar-github") as pool:
             futures = {lower: pool.submit(ask, lower) for lower in pending}
             answers = {lower: future.result() for lower, future in futures.items()}

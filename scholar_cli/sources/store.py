@@ -24,7 +24,8 @@ from typing import Any
 
 import diskcache
 
-SERVICES = ("arxiv", "github")
+# "page" holds parsed pages keyed by content hash, so a warm run skips the Markdown parser.
+SERVICES = ("arxiv", "github", "page")
 DB_NAME = "cache.db"  # diskcache's database file inside the folder
 # How long to wait on a store another scholar process holds before using a temporary one.
 LOCK_TIMEOUT = 5.0
