@@ -132,6 +132,8 @@ VerboseOption = Annotated[
 
 
 def _setup_logging(verbose: bool) -> None:
+    if not verbose and "logging" not in sys.modules:
+        return  # nothing configured it yet, so there is nothing to undo; a fetch silences urllib3
     import logging
 
     class CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
@@ -141,8 +143,6 @@ def _setup_logging(verbose: bool) -> None:
             self.stream = sys.stderr
             super().emit(record)
 
-    # urllib3 says "Retrying (...)" at WARNING on every retry; the fetch layer reports the
-    # outcome in one line, so cron mail should not get those unless -v asks.
     logging.getLogger("urllib3").setLevel(logging.DEBUG if verbose else logging.ERROR)
     log = logging.getLogger("scholar_cli")
     log.propagate = False
