@@ -6,6 +6,7 @@ import bisect
 import html
 import re
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 from scholar_cli.models import Badge, NewsItem, Page, Paper, Project, RepoRef, Syntax
 from scholar_cli.page.fields import to_news, to_paper, to_project
@@ -116,7 +117,9 @@ def _locate_badges(source: Source, images: list[Image]) -> list[tuple[Image, Bad
         kind, repo = classify_badge(image.src)
         link_repo = github_repo_from_url(image.href) if image.href else None
         if kind == "static-stars":
-            repo = link_repo
+            # The link around it, else the `link=` a refresh added to a badge that had none.
+            query_link = dict(parse_qsl(urlsplit(image.src).query)).get("link", "")
+            repo = link_repo or github_repo_from_url(query_link)
         badges.append(
             (
                 image,

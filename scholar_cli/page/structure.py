@@ -35,6 +35,9 @@ _LINE_TAGS = {
 }  # fmt: skip
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SL_COMMENT = re.compile(r"^sl:(\d+)$")
+# What `scholar refresh` writes between these is its own output, not the owner's entries.
+_MARKER_OPEN = re.compile(r"^\s*scholar:[a-z]+\b")
+_MARKER_CLOSE = re.compile(r"^\s*/scholar:[a-z]+\s*$")
 
 
 @dataclass(slots=True)
@@ -148,6 +151,7 @@ class _Walker(HTMLParser):
         self._section: tuple[SectionKind | None, str, int] | None = None  # kind, name, level
         self._entry: RawEntry | None = None
         self._entry_depth = 0
+        self._generated = False  # inside a scholar marker block
 
     # -- positions ------------------------------------------------------------------------
     def _line(self) -> int:
@@ -162,8 +166,15 @@ class _Walker(HTMLParser):
         m = _SL_COMMENT.match(data)
         if m:
             self._anchor_here(int(m.group(1)))
+        elif _MARKER_OPEN.match(data):
+            self.finish_entry()
+            self._generated = True
+        elif _MARKER_CLOSE.match(data):
+            self._generated = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._generated:
+            return
         attr = {k: (v or "") for k, v in attrs}
         if "data-sl" in attr and attr["data-sl"].isdigit():
             self._anchor_here(int(attr["data-sl"]))
@@ -195,7 +206,7 @@ class _Walker(HTMLParser):
             self._link_text.append(([], []))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID or tag not in self._stack:
+        if self._generated or tag in _VOID or tag not in self._stack:
             return
         while self._stack:
             top = self._stack.pop()
@@ -204,6 +215,8 @@ class _Walker(HTMLParser):
                 break
 
     def handle_data(self, data: str) -> None:
+        if self._generated:
+            return
         if self._heading is not None:
             self._heading[2].append(data)
         for text, _alts in self._link_text:

@@ -1,0 +1,177 @@
+"""Settings: defaults < scholar.toml (or [tool.scholar] in pyproject.toml) < command line.
+
+The file sits next to the page (or in the folder scholar runs in):
+
+    # scholar.toml
+    page = "_pages/about.md"       # relative to this file
+    badges = "static"              # keep | static | text
+    arxiv_max_age = "1d"           # seconds, or a number with s, m, h or d
+    github_max_age = 3600
+    data = "_data/scholar.yml"     # .json, .yml or .yaml; relative to this file
+    owner = "Liangyu Wang"
+
+A key the tool does not know is an error, not ignored: a typo would otherwise silently leave
+a setting at its default.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from scholar_cli.errors import ConfigError, UsageError
+
+__all__ = [
+    "BADGE_MODES",
+    "CONFIG_FILE",
+    "BadgeMode",
+    "Settings",
+    "build_settings",
+    "load_config",
+    "parse_duration",
+]
+
+BadgeMode = Literal["keep", "static", "text"]
+BADGE_MODES: tuple[BadgeMode, ...] = get_args(BadgeMode)
+CONFIG_FILE = "scholar.toml"
+PYPROJECT = "pyproject.toml"
+DATA_EXTENSIONS = (".json", ".yml", ".yaml")
+_DURATION = re.compile(r"^\s*(?P<number>\d+(?:\.\d*)?|\.\d+)\s*(?P<unit>[smhd]?)\s*$", re.I)
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_TOML_LINE = re.compile(r"\(at line (?P<line>\d+), column \d+\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    page: Path | None = None  # None: --page, $SCHOLAR_PAGE or the usual homepage files decide
+    badges: BadgeMode = "keep"  # nothing configured: dynamic badges stay dynamic
+    arxiv_max_age: float = 86400.0  # seconds; papers change rarely
+    github_max_age: float = 3600.0  # seconds; stars move
+    data: Path | None = None  # data file to write, if any
+    owner: str | None = None  # the page owner's name as papers write it
+    config_file: Path | None = None  # where file values came from, for messages
+
+
+KEYS = tuple(f.name for f in fields(Settings) if f.name != "config_file")
+
+
+def parse_duration(text: str) -> float:
+    """`3600`, `"3600s"`, `"60m"`, `"24h"`, `"1d"` -> seconds. ValueError when it is none."""
+    m = _DURATION.match(text)
+    if m is None:
+        raise ValueError(text)
+    return float(m.group("number")) * _UNITS[m.group("unit").lower()]
+
+
+def _check_value(key: str, value: Any, base: Path) -> Any:
+    """The value in Settings' type, or ValueError with what was expected."""
+    if key in ("page", "data"):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("must be a path (a non-empty string)")
+        path = Path(value).expanduser()
+        if key == "data" and path.suffix.lower() not in DATA_EXTENSIONS:
+            raise ValueError(f"must end in {', '.join(DATA_EXTENSIONS)}")
+        return path if path.is_absolute() else base / path
+    if key == "badges":
+        if value not in BADGE_MODES:
+            raise ValueError(f"must be one of {', '.join(BADGE_MODES)}")
+        return value
+    if key in ("arxiv_max_age", "github_max_age"):
+        if isinstance(value, bool):
+            raise ValueError("must be seconds or a duration like 60m, 24h, 1d")
+        if isinstance(value, int | float):
+            seconds = float(value)
+        elif isinstance(value, str):
+            try:
+                seconds = parse_duration(value)
+            except ValueError:
+                raise ValueError("must be seconds or a duration like 60m, 24h, 1d") from None
+        else:
+            raise ValueError("must be seconds or a duration like 60m, 24h, 1d")
+        if not (math.isfinite(seconds) and seconds >= 0):
+            raise ValueError("must be zero or more seconds")
+        return seconds
+    if key == "owner":
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("must be a name (a non-empty string)")
+        return value.strip()
+    raise KeyError(key)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        m = _TOML_LINE.search(str(e))
+        where = f"{path}:{m.group('line')}" if m else str(path)
+        problem = _TOML_LINE.sub("", str(e)).strip()
+        raise ConfigError(f"{where}: invalid TOML: {problem}") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
+
+
+def load_config(page_dir: Path) -> tuple[dict[str, Any], Path | None]:
+    """The settings in `page_dir`'s scholar.toml, else its pyproject.toml's [tool.scholar].
+
+    Returns the values (already in Settings' types; paths resolved against the file's folder)
+    and the file they came from; ({}, None) when neither exists. Raises ConfigError naming the
+    file and key for an unknown key or a bad value, and file:line for a TOML syntax error.
+    """
+    own = page_dir / CONFIG_FILE
+    pyproject = page_dir / PYPROJECT
+    if own.is_file():
+        source, table, where = own, _read_toml(own), f"{own}"
+    elif pyproject.is_file():
+        tool = _read_toml(pyproject).get("tool", {})
+        if not isinstance(tool, dict) or "scholar" not in tool:
+            return {}, None
+        table = tool["scholar"]
+        source, where = pyproject, f"{pyproject} [tool.scholar]"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{where}: must be a table of settings")
+    else:
+        return {}, None
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in KEYS:
+            raise ConfigError(f"{where}: unknown key {key!r} (known keys: {', '.join(KEYS)})")
+        try:
+            values[key] = _check_value(key, value, source.parent)
+        except ValueError as e:
+            raise ConfigError(f"{where}: {key} {e}; got {value!r}") from None
+    return values, source
+
+
+def build_settings(
+    file_values: Mapping[str, Any],
+    flags: Mapping[str, Any],
+    config_file: Path | None = None,
+) -> Settings:
+    """Defaults, overridden by the file's values, overridden by every flag that is not None.
+
+    Flag values are checked like file values (paths against the current folder); a bad one is
+    a UsageError naming the option.
+    """
+    merged: dict[str, Any] = {}
+    for key, value in file_values.items():
+        if key not in KEYS:
+            raise ConfigError(f"unknown setting {key!r}")
+        merged[key] = value
+    for key, value in flags.items():
+        if key not in KEYS:
+            raise UsageError(f"unknown setting {key!r}")
+        if value is None:
+            continue
+        if isinstance(value, Path):
+            value = str(value)
+        try:
+            merged[key] = _check_value(key, value, Path())
+        except ValueError as e:
+            raise UsageError(f"--{key.replace('_', '-')} {e}; got {value!r}") from None
+    return Settings(**merged, config_file=config_file)

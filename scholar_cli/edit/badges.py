@@ -1,0 +1,344 @@
+"""New text for each GitHub stars badge span, and renamed-repository links. Pure: bytes in, out.
+
+A badge is rewritten by replacing only its image markup (`![alt](url)` or `<img …>`), found by
+the reader's byte span; inside that markup only the URL changes, so alt text, title, other
+attributes and the link around the image stay byte-identical.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from scholar_cli.config import BADGE_MODES, BadgeMode
+from scholar_cli.models import Badge, Page, RepoStats
+from scholar_cli.page.ids import classify_badge, github_repo_from_url
+from scholar_cli.views import Records
+
+__all__ = [
+    "BADGE_MODES",
+    "BadgeMode",
+    "format_count",
+    "renamed_repos",
+    "repo_of_badge",
+    "rewrite_badges",
+    "rewrite_repo_links",
+    "star_counts",
+    "static_badge_url",
+]
+
+_PREFIXES = ("k", "M", "G", "T", "P", "E", "Z", "Y")
+_SHIELDS = "https://img.shields.io"
+STAR = "★"
+
+# Where the URL sits inside a badge's markup. Same shapes as the reader's patterns, anchored at
+# the start of the span the reader reported.
+_MD_IMAGE = re.compile(
+    r"!\[(?:[^\]\\]|\\.)*\]\(\s*(?P<url><[^>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)", re.DOTALL
+)
+_MD_BACKSLASH = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: any ASCII punctuation
+_SRC_ATTR = re.compile(r"""\bsrc\s*=\s*(?:"(?P<d>[^"]*)"|'(?P<s>[^']*)'|(?P<u>[^\s>]+))""", re.I)
+
+
+def format_count(n: int) -> str:
+    """A count as shields.io's `metric()` shows it: 999, 1k, 1.2k, 12k, 999k, 1M.
+
+    Mirrors the JavaScript exactly, so a page changes only when the picture would: `toFixed(1)`
+    rounds the exact binary value half-up (so 9950/1000 = 9.9499999… gives "9.9k", not "10k"),
+    and `Math.round` rounds half-up (999.5 → 1000 → "1M").
+    """
+    abs_n = abs(n)
+    sign = "-" if n < 0 else ""
+    for i in range(len(_PREFIXES) - 1, -1, -1):
+        limit = 1000 ** (i + 1)
+        if abs_n >= limit:
+            # JavaScript divides doubles; float(int) / float(int) is the same IEEE operation.
+            scaled = Decimal(float(abs_n) / float(limit))
+            if scaled < 10:
+                one_decimal = str(scaled.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+                if not one_decimal.endswith("0"):
+                    return f"{sign}{one_decimal}{_PREFIXES[i]}"
+            rounded = int(scaled.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+            if rounded < 1000:
+                return f"{sign}{rounded}{_PREFIXES[i]}"
+            # shields indexes past the end for counts ≥ 1000Y; unreachable for stars.
+            return f"{sign}1{_PREFIXES[i + 1] if i + 1 < len(_PREFIXES) else ''}"
+    return str(n)
+
+
+def _escape_badge_text(text: str) -> str:
+    """shields' path escaping: `-` and `_` are separators, so literal ones are doubled."""
+    return text.replace("-", "--").replace("_", "__").replace(" ", "_")
+
+
+def _split_badge_content(content: str) -> list[str]:
+    """`stars-1.2k-blue` -> ["stars", "1.2k", "blue"], with `--` kept as part of a field."""
+    parts: list[str] = []
+    current: list[str] = []
+    i = 0
+    while i < len(content):
+        if content.startswith("--", i):
+            current.append("--")
+            i += 2
+        elif content[i] == "-":
+            parts.append("".join(current))
+            current = []
+            i += 1
+        else:
+            current.append(content[i])
+            i += 1
+    parts.append("".join(current))
+    return parts
+
+
+def _query_keys(query: str) -> set[str]:
+    return {part.split("=", 1)[0].lower() for part in query.split("&") if part}
+
+
+def static_badge_url(old_url: str, count: int, repo: str | None = None) -> str:
+    """The static shields.io URL showing `count` for a stars badge (dynamic or static).
+
+    Dynamic `…/github/stars/o/r?q` becomes `https://img.shields.io/badge/stars-<n>-informational?q`
+    with every original query parameter kept in order, plus `logo=github` when none is given.
+    A static URL keeps every byte except the message field of `badge/<label>-<message>-<color>`.
+    `repo`, given for a badge with no link around it, is recorded as `link=https://github.com/…`
+    so a later run still knows which repository the static badge counts.
+    Raises ValueError for a URL that is neither.
+    """
+    message = _escape_badge_text(format_count(count))
+    kind, _repo = classify_badge(old_url)
+    parts = urlsplit(old_url)
+    query = parts.query
+    if kind == "stars":
+        params = [p for p in query.split("&") if p]
+        if "logo" not in _query_keys(query):
+            params.append("logo=github")
+        if repo is not None and "link" not in _query_keys(query):
+            params.append(f"link=https://github.com/{repo}")
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        return f"{_SHIELDS}/badge/stars-{message}-informational?{'&'.join(params)}{fragment}"
+    if kind == "static-stars":
+        marker = "/badge/"
+        at = old_url.find(marker)
+        if at < 0:
+            raise ValueError(f"not a shields.io static badge: {old_url}")
+        start = at + len(marker)
+        end = len(old_url)
+        for stop in "?#":
+            found = old_url.find(stop, start)
+            if found >= 0:
+                end = min(end, found)
+        # A trailing segment after the content (rare) is left as it is.
+        slash = old_url.find("/", start, end)
+        content_end = slash if slash >= 0 else end
+        fields = _split_badge_content(old_url[start:content_end])
+        if len(fields) != 3:
+            raise ValueError(f"static badge is not label-message-color: {old_url}")
+        fields[1] = message
+        new = old_url[:start] + "-".join(fields) + old_url[content_end:]
+        if repo is not None and "link" not in _query_keys(query):
+            joiner = "&" if query else "?"
+            head, hash_, frag = new.partition("#")
+            new = f"{head}{joiner}link=https://github.com/{repo}{hash_}{frag}"
+        return new
+    raise ValueError(f"not a GitHub stars badge: {old_url}")
+
+
+def repo_of_badge(badge: Badge) -> str | None:
+    """The repository a stars badge counts: its own path, the link around it, or its `link=`."""
+    if badge.repo:
+        return badge.repo
+    if badge.kind != "static-stars":
+        return None
+    for key, value in parse_qsl(urlsplit(badge.url).query):
+        if key == "link":
+            return github_repo_from_url(value)
+    return None
+
+
+def _locate_url(span: str, syntax: str) -> tuple[int, int] | None:
+    """Start and end (characters, within the span) of the URL as written in the markup."""
+    if syntax == "markdown":
+        m = _MD_IMAGE.match(span)
+        if m is None:
+            return None
+        start, end = m.span("url")
+        if span[start] == "<":
+            return start + 1, end - 1
+        return start, end
+    if span[:4].lower() != "<img":
+        return None
+    src = _SRC_ATTR.search(span)
+    if src is None:
+        return None
+    for group in ("d", "s", "u"):
+        if src.group(group) is not None:
+            return src.span(group)
+    return None
+
+
+def _encode_like(raw: str, url: str, syntax: str, quote: str) -> str:
+    """Write `url` the way the original wrote its URL (entity-escaped `&` or raw)."""
+    if "&amp;" in raw:
+        url = url.replace("&", "&amp;")
+    if syntax == "html" and quote == '"':
+        url = url.replace('"', "&quot;")
+    elif syntax == "html" and quote == "'":
+        url = url.replace("'", "&#39;")
+    return url
+
+
+def _text_badge(count: int, link_repo: str | None, syntax: str) -> str:
+    text = f"{STAR} {format_count(count)}"
+    if link_repo is None:
+        return text
+    # The badge had no link around it: the text carries the repository link itself.
+    href = f"https://github.com/{link_repo}"
+    if syntax == "html":
+        return f'<a href="{html.escape(href)}">{text}</a>'
+    return f"[{text}]({href})"
+
+
+def rewrite_badges(
+    data: bytes,
+    badges: Iterable[Badge],
+    stars: Mapping[str, int | None],
+    mode: BadgeMode,
+    renames: Mapping[str, str] | None = None,
+    fix_links: bool = False,
+) -> tuple[bytes, list[str]]:
+    """The page bytes with every GitHub stars badge redrawn for `mode`, and one-line warnings.
+
+    `stars` maps owner/name (any case) to the current count, or None when no count is known;
+    such a badge keeps its bytes. `renames` maps the page's owner/name to GitHub's current one;
+    with `fix_links` the badges and every github.com link follow the new name, without it each
+    rename is reported. Only badge spans change (plus, with `fix_links`, renamed repo URLs).
+    `badges` must come from parsing exactly `data`: ValueError otherwise.
+    """
+    renames = renames or {}
+    counts = {repo.lower(): n for repo, n in stars.items()}
+    renamed = {old.lower(): new for old, new in renames.items()}
+    warnings: list[str] = []
+    edits: list[tuple[int, int, bytes]] = []
+    for badge in badges:
+        if badge.kind == "other":
+            continue
+        repo = repo_of_badge(badge)
+        if repo is None:
+            warnings.append(
+                f"line {badge.line}: static stars badge left as it is: no GitHub link says "
+                "which repository it counts"
+            )
+            continue
+        target = renamed.get(repo.lower(), repo) if fix_links else repo
+        if badge.kind == "stars" and mode == "keep":
+            continue  # shields.io draws it live; a rename is handled with the links below
+        count = counts.get(repo.lower())
+        if count is None:
+            warnings.append(f"line {badge.line}: no star count for {repo}: badge left as it is")
+            continue
+        new_span = _redraw(
+            data[badge.start : badge.end].decode("utf-8"), badge, count, mode, target
+        )
+        if new_span is None:
+            warnings.append(
+                f"line {badge.line}: static badge is not label-message-color: left as it is"
+            )
+            continue
+        edits.append((badge.start, badge.end, new_span.encode("utf-8")))
+
+    out = data
+    # From the end backwards, so earlier spans' offsets still hold.
+    for start, end, new in sorted(edits, reverse=True):
+        out = out[:start] + new + out[end:]
+    if renames:
+        if fix_links:
+            out = rewrite_repo_links(out, renames)
+        else:
+            warnings.extend(
+                f"{old} was renamed to {new} on GitHub: rerun with --fix-links to update its "
+                "links and badges"
+                for old, new in renames.items()
+            )
+    return out, list(dict.fromkeys(warnings))
+
+
+def _redraw(span: str, badge: Badge, count: int, mode: BadgeMode, repo: str) -> str | None:
+    """The badge markup for `count`, or None for a static badge URL of an unknown shape."""
+    located = _locate_url(span, badge.syntax)
+    raw = span[located[0] : located[1]] if located else ""
+    old_url = html.unescape(raw)
+    if badge.syntax == "markdown":
+        old_url = _MD_BACKSLASH.sub(r"\1", old_url)
+    if located is None or unquote(old_url.strip()) != unquote(badge.url.strip()):
+        # Spans from a parse of other bytes would cut the page at the wrong places.
+        raise ValueError(f"line {badge.line}: badge span does not hold {badge.url}")
+    # A link around the image already names the repository; only a bare badge records it.
+    link_repo = None if badge.link else repo
+    if mode == "text":
+        return _text_badge(count, link_repo, badge.syntax)
+    try:
+        new_url = static_badge_url(old_url, count, link_repo)
+    except ValueError:
+        return None
+    if new_url == old_url:
+        return span
+    start, end = located
+    quote = span[start - 1] if start > 0 and span[start - 1] in "\"'" else ""
+    return span[:start] + _encode_like(raw, new_url, badge.syntax, quote) + span[end:]
+
+
+def rewrite_repo_links(data: bytes, renames: Mapping[str, str]) -> bytes:
+    """Point github.com/<old> links and shields.io github/…/<old> badges at the new name.
+
+    Owner and name match case-insensitively and only as a whole: `o/r` never touches `o/r2`
+    or `o/r-x`, and `gist.github.com` or `notgithub.com` are not GitHub repository links.
+    """
+    for old, new in renames.items():
+        pattern = re.compile(
+            rb"(?P<head>(?<![\w.-])(?:www\.)?github\.com/"
+            rb"|(?<![\w.-])(?:img\.)?shields\.io/github/[A-Za-z-]+/(?:[A-Za-z-]+/)?)"
+            + re.escape(old.encode("utf-8"))
+            + rb"(?=\.git\b|[/#?)\"'\s>&\],]|$)",
+            re.IGNORECASE,
+        )
+        # A callable, not a template: a backslash in the name must not read as an escape.
+        data = pattern.sub(_replacer(new.encode("utf-8")), data)
+    return data
+
+
+def _replacer(name: bytes) -> Callable[[re.Match[bytes]], bytes]:
+    def replace(m: re.Match[bytes]) -> bytes:
+        return m.group("head") + name
+
+    return replace
+
+
+def star_counts(page: Page, records: Records) -> dict[str, int | None]:
+    """Owner/name -> stars for every stars badge's repository; None when no record exists.
+
+    A stale record (the fetch failed) still gives its last good count.
+    """
+    counts: dict[str, int | None] = {}
+    for badge in page.badges:
+        repo = repo_of_badge(badge) if badge.kind != "other" else None
+        if repo is not None:
+            stats = records.repo(repo)
+            counts[repo] = stats.stars if stats is not None else None
+    return counts
+
+
+def renamed_repos(page: Page, records: Records) -> dict[str, str]:
+    """The page's owner/name -> GitHub's current full_name, for repos GitHub reports moved."""
+    renames: dict[str, str] = {}
+    repos = [ref.repo for ref in page.repos]
+    repos += [r for r in (repo_of_badge(b) for b in page.badges) if r is not None]
+    for repo in repos:
+        fetched = records.github.get(repo.lower())
+        record = fetched.record if fetched is not None else None
+        if isinstance(record, RepoStats) and record.full_name.lower() != repo.lower():
+            renames.setdefault(repo, record.full_name)
+    return renames

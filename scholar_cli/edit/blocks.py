@@ -1,0 +1,304 @@
+"""Generated tables between scholar markers.
+
+    <!-- scholar:papers year=2025 columns=title,venue,stars -->
+    …replaced on every refresh…
+    <!-- /scholar:papers -->
+
+Each marker is alone on its line; markers inside fenced or indented code are text, not markers.
+Only what lies between a pair changes: the marker lines, and everything outside them, are kept
+byte for byte. Options are those of `scholar list` (year, author, venue, search, sort, columns)
+plus `format`, any tabulate format. A value with spaces is quoted: `search="zeroth order"`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scholar_cli.errors import PageError, UsageError
+from scholar_cli.models import Page
+from scholar_cli.views import (
+    COLUMNS,
+    DEFAULT_COLUMNS,
+    FETCHED_COLUMNS,
+    KINDS,
+    ROW_BUILDERS,
+    Filters,
+    Records,
+    parse_columns,
+    parse_years,
+    select,
+    sort_items,
+)
+
+__all__ = ["OPTIONS", "MarkerBlock", "find_blocks", "render_block", "render_blocks"]
+
+OPTIONS = ("year", "author", "venue", "search", "sort", "columns", "format")
+HTML_FORMATS = ("html", "unsafehtml")
+
+# A line that starts like a marker is held to the full syntax, so a typo is an error rather
+# than a block silently left stale. The same text elsewhere in a line is just text.
+_MARKER_START = re.compile(r"^[ \t]*<!--\s*/?\s*scholar:", re.IGNORECASE)
+_MARKER = re.compile(
+    r"^[ \t]*<!--\s*(?P<close>/)?\s*scholar:(?P<kind>[^\s>]*)(?P<options>.*?)\s*-->[ \t]*$",
+    re.DOTALL,
+)
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+# Characters that would end a table row, or a line, in the middle of a cell.
+_LINE_BREAKS = str.maketrans(dict.fromkeys("\r\n\t\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
+# One pass, so nothing is escaped twice: HTML's three specials become entities (a title's
+# `<script>` stays text) and Markdown's inline punctuation is backslash-escaped (a `|` cannot
+# split a cell, a `[x](javascript:…)` description cannot become a link).
+_MARKDOWN_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "\\": "\\\\",
+        "|": "\\|",
+        "`": "\\`",
+        "*": "\\*",
+        "_": "\\_",
+        "[": "\\[",
+        "]": "\\]",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkerBlock:
+    """One pair of markers: what to render, and where its inside lies in the text."""
+
+    kind: str
+    options: Mapping[str, str]
+    line: int  # 1-based line of the opening marker
+    end_line: int  # 1-based line of the closing marker
+    inner_start: int  # character offset just after the opening marker's line ending
+    inner_end: int  # character offset where the closing marker's line starts
+    newline: str  # the opening marker's line ending, used for every generated line
+    in_html_block: bool  # the marker sits inside an HTML block, where Markdown is not rendered
+
+
+def _split_lines(text: str) -> list[str]:
+    lines: list[str] = []
+    pos = 0
+    for m in _NEWLINE.finditer(text):
+        lines.append(text[pos : m.end()])
+        pos = m.end()
+    if pos < len(text):
+        lines.append(text[pos:])
+    return lines
+
+
+def _front_matter_lines(lines: list[str]) -> int:
+    """How many leading lines are YAML front matter (0 when there is none)."""
+    if not lines or lines[0].lstrip("\ufeff").rstrip("\r\n").rstrip() != "---":
+        return 0
+    for i in range(1, len(lines)):
+        if lines[i].rstrip("\r\n").rstrip() in ("---", "..."):
+            return i + 1
+    return 0
+
+
+def _code_and_html_lines(lines: list[str], skip: int) -> tuple[set[int], set[int]]:
+    """0-based lines inside code blocks, and lines inside (not starting) an HTML block."""
+    from markdown_it import MarkdownIt
+
+    # Front matter is blanked, not removed, so the parser's line numbers stay the file's.
+    body = "\n" * skip + "".join(line.rstrip("\r\n") + "\n" for line in lines[skip:])
+    code: set[int] = set()
+    inside_html: set[int] = set()
+    for token in MarkdownIt("commonmark").parse(body):
+        if token.map is None:
+            continue
+        first, last = token.map
+        if token.type in ("fence", "code_block"):
+            code.update(range(first, last))
+        elif token.type == "html_block":
+            inside_html.update(range(first + 1, last))
+    return code, inside_html
+
+
+def _parse_options(path: object, kind: str, text: str, line: int) -> dict[str, str]:
+    try:
+        words = shlex.split(text)
+    except ValueError as e:
+        raise PageError(path, f"scholar:{kind} marker: {e}", line) from None
+    options: dict[str, str] = {}
+    for word in words:
+        key, eq, value = word.partition("=")
+        if not eq:
+            raise PageError(path, f"scholar:{kind} marker: {word!r} is not key=value", line)
+        if key not in OPTIONS:
+            raise PageError(
+                path,
+                f"scholar:{kind} marker: unknown option {key!r} (choose from {', '.join(OPTIONS)})",
+                line,
+            )
+        if key in options:
+            raise PageError(path, f"scholar:{kind} marker: option {key!r} given twice", line)
+        options[key] = value
+    return options
+
+
+def find_blocks(text: str, path: object) -> list[MarkerBlock]:
+    """Every marker pair in `text`, in order. Raises PageError naming the line of the first
+    unknown kind or option, nested, mismatched, unclosed or stray marker."""
+    lines = _split_lines(text)
+    skip = _front_matter_lines(lines)
+    code, inside_html = _code_and_html_lines(lines, skip)
+    blocks: list[MarkerBlock] = []
+    open_: tuple[str, dict[str, str], int, int, str] | None = None  # kind, options, line, …
+    offset = sum(len(line) for line in lines[:skip])
+    for index in range(skip, len(lines)):
+        raw = lines[index]
+        line_start = offset
+        offset += len(raw)
+        content = raw.rstrip("\r\n")
+        if index == 0:
+            content = content.lstrip("\ufeff")
+        if index in code or not _MARKER_START.match(content):
+            continue
+        lineno = index + 1
+        m = _MARKER.match(content)
+        if m is None:
+            raise PageError(
+                path, "a scholar marker must be alone on its line, ending in -->", lineno
+            )
+        kind = m.group("kind")
+        closing = m.group("close") is not None
+        if kind not in KINDS:
+            raise PageError(
+                path,
+                f"unknown scholar marker kind {kind!r} (choose from {', '.join(KINDS)})",
+                lineno,
+            )
+        if closing:
+            if m.group("options").strip():
+                raise PageError(path, f"closing marker /scholar:{kind} takes no options", lineno)
+            if open_ is None:
+                raise PageError(
+                    path, f"closing marker /scholar:{kind} has no opening marker", lineno
+                )
+            open_kind, options, open_line, inner_start, newline = open_
+            if kind != open_kind:
+                raise PageError(
+                    path,
+                    f"closing marker /scholar:{kind} does not match scholar:{open_kind} "
+                    f"opened on line {open_line}",
+                    lineno,
+                )
+            blocks.append(
+                MarkerBlock(
+                    kind=kind,
+                    options=options,
+                    line=open_line,
+                    end_line=lineno,
+                    inner_start=inner_start,
+                    inner_end=line_start,
+                    newline=newline,
+                    in_html_block=(open_line - 1) in inside_html,
+                )
+            )
+            open_ = None
+            continue
+        if open_ is not None:
+            raise PageError(
+                path,
+                f"scholar:{kind} marker inside the scholar:{open_[0]} block opened on line "
+                f"{open_[2]} (blocks cannot nest)",
+                lineno,
+            )
+        newline = raw[len(raw.rstrip("\r\n")) :]
+        if not newline:
+            raise PageError(path, f"scholar:{kind} marker is never closed", lineno)
+        options = _parse_options(path, kind, m.group("options"), lineno)
+        _check_format(path, kind, options, lineno)
+        open_ = (kind, options, lineno, offset, newline)
+    if open_ is not None:
+        raise PageError(path, f"scholar:{open_[0]} marker is never closed", open_[2])
+    return blocks
+
+
+def _check_format(path: object, kind: str, options: Mapping[str, str], line: int) -> None:
+    from tabulate import tabulate_formats
+
+    fmt = options.get("format")
+    if fmt is not None and fmt not in tabulate_formats:
+        raise PageError(
+            path,
+            f"scholar:{kind} marker: unknown format {fmt!r} (any tabulate format, e.g. "
+            "github, pipe, html)",
+            line,
+        )
+
+
+def _escape(value: Any, html_format: bool) -> str:
+    text = "" if value is None else str(value)
+    text = text.replace("\r\n", " ").translate(_LINE_BREAKS)
+    return html.escape(text) if html_format else text.translate(_MARKDOWN_ESCAPES)
+
+
+def render_block(block: MarkerBlock, page: Page, records: Records, path: object) -> str:
+    """The new inside of one block: the table, with the block's line ending on every line."""
+    from tabulate import tabulate
+
+    opts = block.options
+    fmt = opts.get("format", "html" if block.in_html_block else "github")
+    html_format = fmt in HTML_FORMATS
+    try:
+        filters = Filters(
+            years=parse_years([opts["year"]]) if "year" in opts else (),
+            author=opts.get("author"),
+            venue=opts.get("venue"),
+            search=opts.get("search"),
+        )
+        if "columns" in opts:
+            columns = parse_columns(block.kind, opts["columns"], fetched=True)
+        else:
+            # Without `line`: entries below a block move whenever the table above them grows,
+            # and a column that changes because the table changed would never settle.
+            default = DEFAULT_COLUMNS[block.kind] + FETCHED_COLUMNS[block.kind]
+            columns = tuple(c for c in default if c != "line" and c in COLUMNS[block.kind])
+        items = select(page, block.kind, filters, records)
+        rows = [ROW_BUILDERS[block.kind](item, records) for item in items]
+        sort_items(block.kind, items, rows, opts.get("sort"))
+    except UsageError as e:
+        problem = e.message.removeprefix("--")
+        raise PageError(path, f"scholar:{block.kind} marker: {problem}", block.line) from None
+    body = [[_escape(row[c], html_format) for c in columns] for row in rows]
+    headers = list(columns)  # our own identifiers: nothing to escape
+    # Cells are escaped above, exactly once; tabulate's `html` would escape them again.
+    table = tabulate(
+        body,
+        headers=headers,
+        tablefmt="unsafehtml" if html_format else fmt,
+        disable_numparse=True,
+    )
+    nl = block.newline
+    table_lines = table.split("\n")
+    if html_format:
+        return nl.join(table_lines) + nl
+    # Blank lines around a Markdown table: it must not run into the marker comments.
+    return nl + nl.join(table_lines) + nl + nl
+
+
+def render_blocks(text: str, page: Page, records: Records, path: object) -> str:
+    """`text` with the inside of every marker block replaced by its freshly rendered table.
+
+    Validates every marker first, so a bad marker anywhere means no block is rendered.
+    """
+    blocks = find_blocks(text, path)
+    rendered = [render_block(block, page, records, path) for block in blocks]
+    out: list[str] = []
+    pos = 0
+    for block, inside in zip(blocks, rendered, strict=True):
+        out.append(text[pos : block.inner_start])
+        out.append(inside)
+        pos = block.inner_end
+    out.append(text[pos:])
+    return "".join(out)
