@@ -221,8 +221,6 @@ def run_fetch(
         outcome = commands.fetch_records(ids, repos, options, store)
     if verbose:
         _log_cache_use(outcome)
-    for warning in outcome.warnings:
-        _warn(warning, quiet)
     return outcome
 
 
@@ -311,6 +309,8 @@ def list_command(
             if ids or repos:
                 outcome = run_fetch(ids, repos, options, store, quiet=quiet, verbose=verbose)
                 records, failed = outcome.records, outcome.failed
+                for warning in outcome.warnings:
+                    _warn(warning, quiet)
             for warning in store.warnings:
                 _warn(warning, quiet)
     listing = commands.list_entries(
@@ -330,6 +330,164 @@ def list_command(
     if failed:
         # The table is printed with what could be had; the exit code tells cron it is partial.
         raise FetchError("some records could not be fetched and none were stored (see above)")
+
+
+def _fetcher(
+    options: FetchOptions, store: RecordStore, *, quiet: bool, verbose: bool
+) -> Callable[[list[str], list[str]], commands.FetchOutcome]:
+    def fetch(ids: list[str], repos: list[str]) -> commands.FetchOutcome:
+        return run_fetch(ids, repos, options, store, quiet=quiet, verbose=verbose)
+
+    return fetch
+
+
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Use stored records of any age; no network.")
+]
+RefreshOption = Annotated[
+    bool, typer.Option("--refresh", help="Ignore freshness (GitHub still revalidates).")
+]
+MaxAgeOption = Annotated[
+    str | None,
+    typer.Option(help="Use stored records younger than this as they are (3600, 30m, 24h, 1d)."),
+]
+
+
+@app.command("refresh")
+@handles_errors
+def refresh_command(
+    page: PageOption = None,
+    badges: Annotated[
+        str | None,
+        typer.Option(help="Star badges: keep (update static counts), static, or text."),
+    ] = None,
+    fix_links: Annotated[
+        bool, typer.Option("--fix-links", help="Rewrite links of renamed repositories.")
+    ] = False,
+    data: Annotated[
+        Path | None, typer.Option(help="Also write a JSON/YAML data file (.json, .yml, .yaml).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the unified diff; write nothing.")
+    ] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 when the page would change.")
+    ] = False,
+    lock_timeout: Annotated[
+        float, typer.Option(help="Seconds to wait for another refresh of the same page.")
+    ] = 60.0,
+    offline: OfflineOption = False,
+    refresh: RefreshOption = False,
+    max_age: MaxAgeOption = None,
+    cache_dir: CacheDirOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Rewrite star badges and the tables between scholar markers; nothing else changes."""
+    from scholar_cli import commands
+
+    _setup_logging(verbose)
+    seconds = None if max_age is None else parse_duration("--max-age", max_age)
+    settings, page_path = commands.resolve_settings(page, {"badges": badges, "data": data})
+    options = commands.with_max_ages(
+        fetch_options(cache_dir, offline=offline, refresh=refresh), settings, seconds
+    )
+    with commands.open_store(options) as store:
+        for warning in store.warnings:
+            _warn(warning, quiet)
+        result = commands.run_refresh(
+            page_path,
+            settings,
+            options,
+            store,
+            fix_links=fix_links,
+            write=not (dry_run or check),
+            lock_timeout=lock_timeout,
+            fetch=_fetcher(options, store, quiet=quiet, verbose=verbose),
+        )
+    for warning in result.warnings:
+        _warn(warning, quiet)
+    if dry_run and result.diff:
+        typer.echo(result.diff, nl=False)
+    stale = result.changed or result.data_changed
+    if check:
+        if stale:
+            what = "the page" if result.changed else "the data file"
+            _warn(f"{page_path}: {what} is out of date (run scholar refresh)", quiet=False)
+            raise typer.Exit(ExitCode.FINDINGS)
+        _warn(f"{page_path}: up to date", quiet)
+    elif not dry_run:
+        _warn(f"{page_path}: {'updated' if result.written else 'up to date'}", quiet)
+    if result.failed:
+        raise FetchError("some records could not be fetched and none were stored (see above)")
+
+
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+@app.command("check")
+@handles_errors
+def check_command(
+    page: PageOption = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, or github (Actions annotations).")
+    ] = "table",
+    fail_on: Annotated[
+        str, typer.Option(help="Exit 1 on findings at or above: error, warning, info, never.")
+    ] = "error",
+    suggest: Annotated[
+        bool, typer.Option("--suggest", help="Search arXiv by title for papers with no id.")
+    ] = False,
+    owner: Annotated[
+        str | None, typer.Option(help="Your name as papers write it (default: the bold one).")
+    ] = None,
+    offline: OfflineOption = False,
+    refresh: RefreshOption = False,
+    max_age: MaxAgeOption = None,
+    cache_dir: CacheDirOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Report what on the page arXiv and GitHub contradict, and what is malformed."""
+    from scholar_cli import commands, render
+
+    _setup_logging(verbose)
+    _choice("--format", output_format, ("table", "json", "github"))
+    _choice("--fail-on", fail_on, (*SEVERITY_RANK, "never"))
+    seconds = None if max_age is None else parse_duration("--max-age", max_age)
+    settings, page_path = commands.resolve_settings(page, {"owner": owner})
+    options = commands.with_max_ages(
+        fetch_options(cache_dir, offline=offline, refresh=refresh), settings, seconds
+    )
+    with commands.open_store(options) as store:
+        result = commands.run_check(
+            page_path,
+            settings,
+            options,
+            store,
+            suggest=suggest,
+            fetch=_fetcher(options, store, quiet=quiet, verbose=verbose),
+        )
+        for warning in store.warnings:
+            _warn(warning, quiet)
+    for warning in result.warnings:
+        _warn(warning, quiet)
+    findings = result.findings
+    if output_format == "json":
+        doc = {
+            "schema": 1,
+            "page": str(page_path),
+            "findings": [f.to_json_dict() for f in findings],
+        }
+        typer.echo(render.render_json(doc))
+    elif output_format == "github":
+        for f in findings:
+            typer.echo(render.github_annotation(str(page_path), f))
+    else:
+        typer.echo(render.render_findings(findings))
+    limit = SEVERITY_RANK.get(fail_on, -1)
+    if any(SEVERITY_RANK[f.severity] <= limit for f in findings):
+        raise typer.Exit(ExitCode.FINDINGS)
 
 
 cache_app = typer.Typer(help="The on-disk record store.", no_args_is_help=True)

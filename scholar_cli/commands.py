@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scholar_cli.errors import PageError
-from scholar_cli.models import Fetched, Page
+from scholar_cli.models import Fetched, Finding, Page
 from scholar_cli.sources.options import EventHook, FetchOptions, HttpEvent, SessionFactory
 from scholar_cli.views import (
     KINDS,
@@ -26,6 +26,7 @@ from scholar_cli.views import (
 if TYPE_CHECKING:
     import requests
 
+    from scholar_cli.config import Settings
     from scholar_cli.sources.store import RecordStore, StoreInfo
 
 PAGE_CANDIDATES = ("_pages/about.md", "about.md", "index.md", "README.md")
@@ -223,3 +224,153 @@ def cache_info(options: FetchOptions) -> StoreInfo:
 def cache_clear(options: FetchOptions) -> int:
     with open_store(options) as store:
         return store.clear()
+
+
+def resolve_settings(page: Path | None, flags: dict[str, Any]) -> tuple[Settings, Path]:
+    """Settings from defaults < scholar.toml/[tool.scholar] < environment < flags, and the page.
+
+    The config file is looked for next to the page named by --page or $SCHOLAR_PAGE, else in
+    the current folder.
+    """
+    from scholar_cli.config import build_settings, load_config
+
+    explicit = page or (
+        Path(os.environ["SCHOLAR_PAGE"]) if os.environ.get("SCHOLAR_PAGE") else None
+    )
+    folder = explicit.parent if explicit is not None else Path.cwd()
+    values, source = load_config(folder)
+    settings = build_settings(values, flags, source)
+    page_path = explicit or settings.page or resolve_page(None)
+    return settings, page_path
+
+
+def with_max_ages(options: FetchOptions, settings: Settings, max_age: float | None) -> FetchOptions:
+    import dataclasses
+
+    arxiv_age = settings.arxiv_max_age if max_age is None else max_age
+    github_age = settings.github_max_age if max_age is None else max_age
+    return dataclasses.replace(options, arxiv_max_age=arxiv_age, github_max_age=github_age)
+
+
+@dataclass(slots=True)
+class RefreshResult:
+    page_path: Path
+    changed: bool  # the page's new bytes differ from what is on disk
+    data_changed: bool
+    written: bool
+    diff: str  # unified diff of the page (and data file)
+    warnings: list[str]
+    failed: bool  # some record could not be fetched and none was stored
+
+
+def run_refresh(
+    page_path: Path,
+    settings: Settings,
+    options: FetchOptions,
+    store: RecordStore,
+    *,
+    fix_links: bool = False,
+    write: bool = True,
+    lock_timeout: float = 30.0,
+    fetch: Callable[[list[str], list[str]], FetchOutcome] | None = None,
+) -> RefreshResult:
+    """Rewrite star badges and marker tables (and the data file) from fresh records.
+
+    Under a lock next to the page: read the bytes once, replace only badge spans and marker
+    blocks, and write atomically; with `write=False` (--dry-run/--check) only report.
+    """
+    from scholar_cli.edit.badges import renamed_repos, rewrite_badges, star_counts
+    from scholar_cli.edit.blocks import find_blocks, render_blocks
+    from scholar_cli.edit.datafile import render_data_file
+    from scholar_cli.edit.write import page_lock, unified_diff, write_page
+    from scholar_cli.page import parse_page
+    from scholar_cli.page.frontmatter import read_page_bytes
+
+    def default_fetch(ids: list[str], repos: list[str]) -> FetchOutcome:
+        return fetch_records(ids, repos, options, store)
+
+    with page_lock(page_path, lock_timeout):
+        original = read_page_bytes(page_path)
+        page = parse_page(page_path, original)
+        text = original.decode("utf-8")
+        blocks = find_blocks(text, page_path)  # a bad marker fails before any request
+        needs_papers = settings.data is not None or any(b.kind == "papers" for b in blocks)
+        ids = [p.arxiv.id for p in page.papers if p.arxiv] if needs_papers else []
+        repos = [r.repo for r in page.repos]
+        outcome = (fetch or default_fetch)(list(dict.fromkeys(ids)), repos)
+        records = outcome.records
+        warnings = list(outcome.warnings)
+
+        badged, badge_warnings = rewrite_badges(
+            original,
+            page.badges,
+            star_counts(page, records),
+            settings.badges,
+            renamed_repos(page, records),
+            fix_links,
+        )
+        warnings += badge_warnings
+        new = render_blocks(badged.decode("utf-8"), page, records, page_path).encode("utf-8")
+        diff = unified_diff(page_path, original, new)
+
+        data_changed = False
+        new_data = old_data = None
+        if settings.data is not None:
+            new_data = render_data_file(settings.data, parse_page(page_path, new), records)
+            old_data = settings.data.read_bytes() if settings.data.is_file() else None
+            data_changed = new_data != old_data
+            diff += unified_diff(settings.data, old_data or b"", new_data)
+
+        written = False
+        if write:
+            written = write_page(page_path, new, original)
+            if settings.data is not None and new_data is not None and data_changed:
+                written = write_page(settings.data, new_data, old_data) or written
+    return RefreshResult(
+        page_path, new != original, data_changed, written, diff, warnings, outcome.failed
+    )
+
+
+@dataclass(slots=True)
+class CheckResult:
+    page: Page
+    findings: list[Finding]
+    warnings: list[str]
+
+
+def run_check(
+    page_path: Path,
+    settings: Settings,
+    options: FetchOptions,
+    store: RecordStore,
+    *,
+    suggest: bool = False,
+    fetch: Callable[[list[str], list[str]], FetchOutcome] | None = None,
+) -> CheckResult:
+    """Every finding for the page: against arXiv and GitHub records, plus page lint."""
+    from scholar_cli.check import check_page, sort_findings, suggest_ids
+
+    page = load_page(page_path, store)
+    ids = list(dict.fromkeys(p.arxiv.id for p in page.papers if p.arxiv))
+    repos = [r.repo for r in page.repos]
+    outcome = (fetch or (lambda i, r: fetch_records(i, r, options, store)))(ids, repos)
+    findings = check_page(
+        page,
+        outcome.records,
+        owner=settings.owner,
+        max_age_seconds=options.arxiv_max_age,
+        repo_max_age_seconds=options.github_max_age,
+        now=time.time(),
+        offline=options.offline,
+    )
+    warnings = list(outcome.warnings)
+    if suggest:
+        from scholar_cli.sources.search import search_arxiv_titles
+
+        without = [p for p in page.papers if p.arxiv is None]
+        results, report = search_arxiv_titles(
+            [p.title for p in without], store, options, _session_factory(None)
+        )
+        warnings += report.warnings
+        findings = sort_findings([*findings, *suggest_ids(without, results)])
+    return CheckResult(page, findings, warnings)

@@ -8,6 +8,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from scholar_cli.models import Finding
+
 FORMATS = ("table", "json", "csv", "markdown")
 
 
@@ -43,3 +45,46 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     return str(value)
+
+
+def render_findings(findings: Sequence[Finding]) -> str:
+    """Findings grouped by severity (they arrive sorted), then a one-line count."""
+    from tabulate import tabulate
+
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
+    summary = ", ".join(
+        f"{n} {name}{'s' if n != 1 and name != 'info' else ''}" for name, n in counts.items()
+    )
+    if not findings:
+        return f"no findings ({summary})"
+    rows = [
+        [f.severity, f.line, f.kind, _short(f.item), _short(f.page), _short(f.source), f.fix]
+        for f in findings
+    ]
+    headers = ["severity", "line", "kind", "item", "page says", "source says", "fix"]
+    table = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    return f"{table}\n\n{summary}"
+
+
+def github_annotation(path: str, finding: Finding) -> str:
+    """A GitHub Actions workflow command, so the finding shows on the pull request."""
+    level = {"error": "error", "warning": "warning", "info": "notice"}[finding.severity]
+    message = f"{finding.item}: page says {finding.page!r}"
+    if finding.source:
+        message += f"; source says {finding.source!r}"
+    message += f". Fix: {finding.fix}"
+    props = f"file={_prop(path)},line={finding.line},title={_prop('scholar ' + finding.kind)}"
+    return f"::{level} {props}::{_data(message)}"
+
+
+def _data(text: str) -> str:
+    # GitHub's escaping for workflow command data and properties.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _prop(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -123,6 +123,8 @@ _OLD_ID = re.compile(r"[a-z-]+(\.[A-Z]{2})?/\d{7}(v\d+)?")
 class FakeArxiv(_Fake):
     """GET /api/query?id_list=...: a feed of exactly the known ids asked for.
 
+    GET /api/query?search_query=ti:"..." (no id_list): the entries with that exact title.
+
     Like arXiv: unknown well-formed ids are silently missing (totalResults counts only what is
     found); one malformed id turns the whole answer into HTTP 400 with an Error entry.
     """
@@ -146,6 +148,8 @@ class FakeArxiv(_Fake):
         if seen.path != "/api/query":
             return Response("not found", 404)
         ids = [i for i in seen.query.get("id_list", "").split(",") if i]
+        if not ids and seen.query.get("search_query"):
+            return self._search(seen, now)
         bad = [i for i in ids if not (_NEW_ID.fullmatch(i) or _OLD_ID.fullmatch(i))]
         if bad:
             error = Template(load_fixture("arxiv/error-incorrect-id.xml"))
@@ -163,6 +167,36 @@ class FakeArxiv(_Fake):
         text = Template(load_fixture("arxiv/feed.xml")).substitute(
             feed_id=hashlib.sha1(id_list.encode()).hexdigest()[:27],
             id_list=id_list,
+            start=start,
+            max_results=size,
+            updated=now,
+            total=len(found),
+            entries="".join(found[start : start + size]),
+        )
+        return Response(text, 200, content_type="application/atom+xml; charset=utf-8")
+
+    def search_queries(self) -> list[str]:
+        return [s.query.get("search_query", "") for s in self.seen]
+
+    def _search(self, seen: Seen, now: str) -> Response:
+        """search_query=ti:"<phrase>": the entries whose title is the phrase (any case).
+
+        Cruder than arXiv's phrase search (which matches the words anywhere in the title), but
+        enough to tell an exact title from a near miss. Other queries find nothing.
+        """
+        m = re.fullmatch(r'ti:"([^"]*)"', seen.query["search_query"].strip())
+        phrase = " ".join(m.group(1).split()).casefold() if m else None
+        found = [
+            entry
+            for entry in self.entries.values()
+            if (t := re.search(r"<title>(.*?)</title>", entry, re.S))
+            and " ".join(t.group(1).split()).casefold() == phrase
+        ]
+        start = int(seen.query.get("start", "0"))
+        size = int(seen.query.get("max_results", "10"))
+        text = Template(load_fixture("arxiv/feed.xml")).substitute(
+            feed_id=hashlib.sha1(seen.query["search_query"].encode()).hexdigest()[:27],
+            id_list="",
             start=start,
             max_results=size,
             updated=now,

@@ -281,18 +281,20 @@ def test_cache_info_and_clear(env: dict[str, str], tmp_path: Path) -> None:
     assert scholar(env, "list", "papers", "-p", MD).exit_code == 0
     info = scholar(env, "cache", "info")
     lines = info.stdout.splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         f"folder: {tmp_path / 'cache'}",
         "arxiv records: 3",
         "github records: 1",
         "page records: 1",
+        "arxiv-search records: 0",
     ]
-    assert re.fullmatch(r"size: \d+ bytes", lines[4])
+    assert re.fullmatch(r"size: \d+ bytes", lines[5])
     assert (tmp_path / "cache").stat().st_mode & 0o777 == 0o700
     cleared = scholar(env, "cache", "clear")
     assert cleared.stdout == "removed 5 records\n"
-    assert scholar(env, "cache", "info").stdout.splitlines()[1:4] == [
+    assert scholar(env, "cache", "info").stdout.splitlines()[1:5] == [
         "arxiv records: 0",
         "github records: 0",
         "page records: 0",
+        "arxiv-search records: 0",
     ]

@@ -114,8 +114,8 @@ def test_symlinked_page_writes_the_target_and_keeps_the_link(page: Path) -> None
 def test_unified_diff() -> None:
     assert unified_diff("about.md", ORIGINAL, ORIGINAL) == ""
     assert unified_diff("about.md", b"a\nb\nc", b"a\nB\nc") == (
-        "--- a/about.md\n"
-        "+++ b/about.md\n"
+        "--- about.md\n"
+        "+++ about.md (refreshed)\n"
         "@@ -1,3 +1,3 @@\n"
         " a\n"
         "-b\n"

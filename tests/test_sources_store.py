@@ -56,7 +56,7 @@ def test_info_and_clear(tmp_path: Path) -> None:
     with RecordStore(tmp_path / "cache") as store:
         assert store.info() == StoreInfo(
             folder=tmp_path / "cache",
-            records=(("arxiv", 0), ("github", 0), ("page", 0)),
+            records=(("arxiv", 0), ("github", 0), ("page", 0), ("arxiv-search", 0)),
             size_bytes=store.info().size_bytes,
             oldest=None,
             newest=None,
@@ -67,13 +67,18 @@ def test_info_and_clear(tmp_path: Path) -> None:
 
         info = store.info()
         assert (info.records, info.oldest, info.newest) == (
-            (("arxiv", 2), ("github", 1), ("page", 0)),
+            (("arxiv", 2), ("github", 1), ("page", 0), ("arxiv-search", 0)),
             100.0,
             300.0,
         )
         assert info.size_bytes > 0
         assert store.clear() == 3
-        assert store.info().records == (("arxiv", 0), ("github", 0), ("page", 0))
+        assert store.info().records == (
+            ("arxiv", 0),
+            ("github", 0),
+            ("page", 0),
+            ("arxiv-search", 0),
+        )
 
 
 def test_a_corrupt_store_is_moved_aside(tmp_path: Path) -> None:

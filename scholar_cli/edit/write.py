@@ -163,13 +163,13 @@ def _lines(text: str) -> list[str]:
 
 
 def unified_diff(path: Path | str, original: bytes, new: bytes) -> str:
-    """A `diff -u` of the two versions, as git shows it ("" when they are equal)."""
+    """A `diff -u` of the two versions ("" when they are equal)."""
     if original == new:
         return ""
     old_lines = _lines(original.decode("utf-8", errors="replace"))
     new_lines = _lines(new.decode("utf-8", errors="replace"))
     out: list[str] = []
-    for line in difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}"):
+    for line in difflib.unified_diff(old_lines, new_lines, f"{path}", f"{path} (refreshed)"):
         if line.endswith(("\n", "\r")):
             out.append(line)
         else:

@@ -1,0 +1,235 @@
+"""arXiv title searches: what arXiv answers to `ti:"<title>"`, for papers the page gives no id.
+
+The answers feed `check.suggest_ids`: a mapping from the title as on the page to up to five
+records. A title left out of the mapping was not searched (offline without a stored answer,
+arXiv unreachable); an empty list means arXiv was asked and found nothing.
+
+Answers are stored under the normalised title (service "arxiv-search") with arXiv's max age.
+Requests go through the same arxiv.Client set-up as `fetch_arxiv` (transport session, no
+package retries, arXiv's delay shared process-wide), one title at a time. Like arxiv.py, this
+module imports requests, arxiv and lxml only when a request is due.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from scholar_cli.models import ArxivRecord, Fetched, FetchStatus
+from scholar_cli.normalize import normalize_title
+from scholar_cli.sources import arxiv as arxiv_source
+from scholar_cli.sources.options import (
+    FetchOptions,
+    FetchReport,
+    HttpEvent,
+    SessionFactory,
+    describe_age,
+    fallback_warning,
+    record_age,
+)
+from scholar_cli.sources.store import RecordStore, StoredRecord
+
+SERVICE = "arxiv-search"
+# A title matches one paper, seldom a few (same-titled papers, errata); five is plenty.
+MAX_RESULTS = 5
+
+_Stored = tuple[StoredRecord, list[ArxivRecord]]
+
+
+def title_query(title: str) -> str | None:
+    """`ti:"<title>"`, minus what breaks arXiv's phrase syntax; None when nothing is left.
+
+    Double quotes would end the phrase and backslashes escape; both go, and whitespace
+    (newlines from a wrapped title included) collapses to single spaces. Colons and other
+    punctuation are harmless inside the quotes.
+    """
+    phrase = " ".join(title.replace('"', " ").replace("\\", " ").split())
+    return f'ti:"{phrase}"' if phrase else None
+
+
+def search_arxiv_titles(
+    titles: Sequence[str],
+    store: RecordStore,
+    options: FetchOptions,
+    session_factory: SessionFactory | None = None,
+) -> tuple[dict[str, list[ArxivRecord]], FetchReport]:
+    """arXiv's answers to a title search for each of `titles`, keyed by the title as given.
+
+    Titles with the same normalised form share one search. Fresh stored answers cost nothing;
+    the rest are asked for one at a time, `options.arxiv_delay` apart. Offline, or when arXiv
+    fails, stored answers of any age are used; titles without one are left out of the mapping
+    (with one warning line). `report.results` holds each title's status (its `record` is None:
+    the records are in the mapping).
+    """
+    report = FetchReport()
+    found: dict[str, list[ArxivRecord]] = {}
+    now = time.time()
+    titles_by_key: dict[str, list[str]] = {}
+    queries: dict[str, str] = {}
+    unsearchable: list[str] = []
+    for title in dict.fromkeys(titles):
+        query = title_query(title)
+        key = normalize_title(title)
+        if query is None or not key:
+            unsearchable.append(title)
+            report.results[title] = Fetched(title, "malformed", note="no words to search for")
+            continue
+        titles_by_key.setdefault(key, []).append(title)
+        queries.setdefault(key, query)
+
+    stored: dict[str, _Stored] = {}
+    for key in titles_by_key:
+        if (pair := _load(store, key)) is not None:
+            stored[key] = pair
+
+    pending: list[str] = []
+    offline_old: list[tuple[str, float]] = []
+    offline_missing: list[str] = []
+    for key, keyed in titles_by_key.items():
+        pair = stored.get(key)
+        if options.offline:
+            if pair is None:
+                offline_missing += [_quoted(t) for t in keyed]
+                _settle(report, found, keyed, "unknown", note="offline and no stored answer")
+            else:
+                entry, records = pair
+                age = record_age(entry.fetched_at, now)
+                if age >= options.arxiv_max_age:
+                    offline_old += [(_quoted(t), entry.fetched_at) for t in keyed]
+                note = f"offline; searched {describe_age(age)} ago"
+                _settle(report, found, keyed, "offline", records, entry.fetched_at, note)
+            continue
+        if pair is not None and not options.refresh:
+            entry, records = pair
+            if record_age(entry.fetched_at, now) < options.arxiv_max_age:
+                _settle(report, found, keyed, "fresh", records, entry.fetched_at)
+                continue
+        pending.append(key)
+
+    if pending:
+        _search_pending(
+            pending, titles_by_key, queries, stored, store, options, session_factory, report, found
+        )
+
+    if unsearchable:
+        report.warnings.append(
+            "arXiv title search: nothing to search for in "
+            + ", ".join(_quoted(t) for t in unsearchable)
+        )
+    if offline_old or offline_missing:
+        report.warnings.append(
+            fallback_warning("arXiv title search: offline", offline_old, offline_missing, now)
+        )
+    return found, report
+
+
+def _search_pending(
+    pending: list[str],
+    titles_by_key: dict[str, list[str]],
+    queries: dict[str, str],
+    stored: dict[str, _Stored],
+    store: RecordStore,
+    options: FetchOptions,
+    session_factory: SessionFactory | None,
+    report: FetchReport,
+    found: dict[str, list[ArxivRecord]],
+) -> None:
+    # Imported here, not at the top: these load requests and lxml (see the module docstring).
+    import arxiv
+    import requests
+
+    from scholar_cli.sources import http
+
+    events: list[HttpEvent] = []
+    session = (session_factory or http.build_session)(options, events.append)
+    # Set up exactly like fetch_arxiv: the transport adapter retries (honouring Retry-After),
+    # the package does not; one page of at most MAX_RESULTS per title.
+    client = arxiv.Client(page_size=MAX_RESULTS, delay_seconds=options.arxiv_delay, num_retries=0)
+    client.query_url_format = options.arxiv_api_url + "?{}"
+    client._session.close()
+    client._session = session
+
+    failed: list[str] = []
+    reason = ""
+    # arXiv's delay holds across the process: share fetch_arxiv's lock and last-request time.
+    with arxiv_source._pace_lock:
+        client._last_request_dt = arxiv_source._last_request_dt
+        try:
+            for index, key in enumerate(pending):
+                search = arxiv.Search(query=queries[key], max_results=MAX_RESULTS)
+                try:
+                    results = list(client.results(search))
+                except (arxiv.ArxivError, requests.RequestException) as exc:
+                    reason = arxiv_source._describe_failure(exc)
+                    # A failing service fails the next title too: do not hammer it.
+                    failed = pending[index:]
+                    break
+                fetched_at = time.time()
+                records: list[ArxivRecord] = []
+                for result in results:
+                    record = arxiv_source._record_from_result(result)
+                    if record is not None and record.id not in {r.id for r in records}:
+                        records.append(record)
+                store.put(SERVICE, key, _to_json(queries[key], records), fetched_at=fetched_at)
+                _settle(report, found, titles_by_key[key], "fetched", records, fetched_at)
+        finally:
+            arxiv_source._last_request_dt = client._last_request_dt
+            session.close()
+    report.requests += sum(event.attempts for event in events)
+
+    if failed:
+        now = time.time()
+        why = f"arXiv title search {reason}"
+        stale: list[tuple[str, float]] = []
+        unknown: list[str] = []
+        for key in failed:
+            keyed = titles_by_key[key]
+            pair = stored.get(key)
+            if pair is None:
+                unknown += [_quoted(t) for t in keyed]
+                _settle(report, found, keyed, "unknown", note=f"{why}; no stored answer")
+            else:
+                entry, records = pair
+                stale += [(_quoted(t), entry.fetched_at) for t in keyed]
+                age = describe_age(record_age(entry.fetched_at, now))
+                note = f"{why}; answer from {age} ago"
+                _settle(report, found, keyed, "stale", records, entry.fetched_at, note)
+        report.warnings.append(fallback_warning(why, stale, unknown, now))
+
+
+def _settle(
+    report: FetchReport,
+    found: dict[str, list[ArxivRecord]],
+    titles: list[str],
+    status: FetchStatus,
+    records: list[ArxivRecord] | None = None,
+    fetched_at: float | None = None,
+    note: str = "",
+) -> None:
+    """Record each title's status; titles with an answer (`records` not None) go in `found`."""
+    for title in titles:
+        report.results[title] = Fetched(title, status, None, fetched_at, note)
+        if records is not None:
+            found[title] = list(records)
+
+
+def _to_json(query: str, records: list[ArxivRecord]) -> dict[str, Any]:
+    return {"query": query, "results": [r.to_json_dict() for r in records]}
+
+
+def _load(store: RecordStore, key: str) -> _Stored | None:
+    entry = store.get(SERVICE, key)
+    if entry is None:
+        return None
+    raw = entry.record.get("results")
+    if not isinstance(raw, list):
+        return None
+    try:
+        return entry, [ArxivRecord.from_json_dict(item) for item in raw]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # written by an incompatible version: search again
+
+
+def _quoted(title: str) -> str:
+    return f'"{title}"'
