@@ -1,12 +1,18 @@
-"""The README's console examples are real: each `$ scholar …` block is run and compared."""
+"""The README's console examples are real: each `$ scholar …` block is run and compared.
+
+They run against the loopback arXiv and GitHub stand-ins (tests/servers.py), which serve the
+records in fixtures/, each example with an empty record store.
+"""
 
 from __future__ import annotations
 
 import re
 import shlex
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, run
+from servers import FakeArxiv, FakeGitHub
 
 _BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 
@@ -22,7 +28,42 @@ def _examples() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("command", "expected"), _examples())
-def test_readme_example(command: str, expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_example(
+    command: str,
+    expected: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    fake_arxiv: FakeArxiv,
+    fake_github: FakeGitHub,
+) -> None:
     monkeypatch.chdir(ROOT)
-    result = run(*shlex.split(command)[1:])
+    env = {
+        "SCHOLAR_ARXIV_API_URL": fake_arxiv.url,
+        "GITHUB_API_URL": fake_github.url,
+        "SCHOLAR_CACHE_DIR": str(tmp_path / "cache"),
+        "SCHOLAR_ARXIV_DELAY": "0",
+    }
+    result = run(*shlex.split(command)[1:], env=env)
     assert result.stdout + result.stderr == expected
+
+
+def test_readme_setup_commands_are_the_ones_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    setup = re.findall(r"```sh\n(pip install .*?)\n```", readme)
+    assert setup == [
+        "pip install . && scholar list papers --offline --page examples/about.md",
+        "pip install -e '.[test]' && python -m pytest",
+    ]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python -m pip install -q -e '.[test]'" in ci
+    assert "\npython -m pytest\n" in ci
+
+
+def test_readme_workflow_recipes_exist() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("refresh.yml", "refresh-pr.yml"):
+        assert f"(examples/github-actions/{name})" in readme
+        text = (ROOT / "examples" / "github-actions" / name).read_text(encoding="utf-8")
+        assert "schedule:" in text and "contents: write" in text and "cache: pip" in text
+        assert "GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}" in text
+        assert "git diff --quiet" in text  # commit only when the page changed
