@@ -200,28 +200,51 @@ def run_fetch(
     quiet: bool,
     verbose: bool,
 ) -> commands.FetchOutcome:
-    """Fetch with a spinner on a terminal; plain lines (only warnings) under cron."""
+    """Fetch with a spinner on a terminal once a request is due (a warm run never loads rich);
+    under cron (no terminal) no spinner and no colour, only the warning lines."""
     from scholar_cli import commands
 
-    outcome: commands.FetchOutcome
-    if sys.stderr.isatty() and not quiet and not verbose:
-        from rich.console import Console
-
-        what = ", ".join(
-            part
-            for part in (
-                f"{len(ids)} arXiv papers" if ids else "",
-                f"{len(repos)} GitHub repos" if repos else "",
-            )
-            if part
+    what = ", ".join(
+        part
+        for part in (
+            f"{len(ids)} arXiv papers" if ids else "",
+            f"{len(repos)} GitHub repos" if repos else "",
         )
-        with Console(stderr=True).status(f"Checking {what}…"):
-            outcome = commands.fetch_records(ids, repos, options, store)
-    else:
-        outcome = commands.fetch_records(ids, repos, options, store)
+        if part
+    )
+    spinner = _Spinner(f"Checking {what}…", sys.stderr.isatty() and not quiet and not verbose)
+    try:
+        outcome = commands.fetch_records(ids, repos, options, store, spinner.start)
+    finally:
+        spinner.stop()
     if verbose:
         _log_cache_use(outcome)
     return outcome
+
+
+class _Spinner:
+    def __init__(self, text: str, enabled: bool) -> None:
+        import threading
+
+        self._text = text
+        self._enabled = enabled
+        self._lock = threading.Lock()
+        self._status: Any = None
+
+    def start(self) -> None:
+        with self._lock:
+            if not self._enabled or self._status is not None:
+                return
+            from rich.console import Console
+
+            self._status = Console(stderr=True).status(self._text)
+            self._status.start()
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._status is not None:
+                self._status.stop()
+                self._status = None
 
 
 def _log_cache_use(outcome: commands.FetchOutcome) -> None:

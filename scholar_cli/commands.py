@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from scholar_cli.errors import PageError
 from scholar_cli.models import Fetched, Finding, Page
-from scholar_cli.sources.options import EventHook, FetchOptions, HttpEvent, SessionFactory
+from scholar_cli.sources.options import EventHook, FetchOptions, SessionFactory
 from scholar_cli.views import (
     KINDS,
     ROW_BUILDERS,
@@ -160,15 +160,16 @@ def fetch_records(
     repos: list[str],
     options: FetchOptions,
     store: RecordStore,
-    on_request: Callable[[HttpEvent], None] | None = None,
+    on_network: Callable[[], None] | None = None,
 ) -> FetchOutcome:
     """Fresh records from the store, the rest from arXiv and GitHub (lazily imported: a warm
-    run never loads requests, arxiv or lxml). Store warnings stay in `store.warnings`."""
+    run never loads requests, arxiv or lxml). `on_network` is called each time an HTTP session
+    is built, i.e. only when a request is really due. Store warnings stay in `store.warnings`."""
     requests: dict[str, int] = {"arxiv": 0, "github": 0}
     warnings: list[str] = []
     arxiv_results: dict[str, Fetched] = {}
     github_results: dict[str, Fetched] = {}
-    factory = _session_factory(on_request)
+    factory = _session_factory(on_network)
     if ids:
         from scholar_cli.sources.arxiv import fetch_arxiv
 
@@ -191,27 +192,21 @@ def fetch_records(
     )
 
 
-def _session_factory(
-    on_request: Callable[[HttpEvent], None] | None,
-) -> SessionFactory:
+def _session_factory(on_network: Callable[[], None] | None = None) -> SessionFactory:
     def factory(options: FetchOptions, hook: EventHook | None) -> requests.Session:
         import logging
 
         from scholar_cli.sources.http import build_session
 
+        if on_network is not None:
+            on_network()
         # urllib3 says "Retrying (...)" at WARNING on each retry; the fetch layer reports the
         # outcome in one line, so cron mail gets that line only (-v turns urllib3 back on).
         urllib3_log = logging.getLogger("urllib3")
         if urllib3_log.level == logging.NOTSET:
             urllib3_log.setLevel(logging.ERROR)
 
-        def both(event: HttpEvent) -> None:
-            if hook is not None:
-                hook(event)
-            if on_request is not None:
-                on_request(event)
-
-        return build_session(options, both)
+        return build_session(options, hook)
 
     return factory
 
@@ -369,7 +364,7 @@ def run_check(
 
         without = [p for p in page.papers if p.arxiv is None]
         results, report = search_arxiv_titles(
-            [p.title for p in without], store, options, _session_factory(None)
+            [p.title for p in without], store, options, _session_factory()
         )
         warnings += report.warnings
         findings = sort_findings([*findings, *suggest_ids(without, results)])

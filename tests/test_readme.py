@@ -61,6 +61,8 @@ def test_readme_setup_commands_are_the_ones_ci_runs() -> None:
 
 def test_readme_workflow_recipes_exist() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    cron = (ROOT / "examples" / "crontab").read_text(encoding="utf-8").splitlines()[-1]
+    assert f"```sh\n{cron}\n```" in readme
     for name in ("refresh.yml", "refresh-pr.yml"):
         assert f"(examples/github-actions/{name})" in readme
         text = (ROOT / "examples" / "github-actions" / name).read_text(encoding="utf-8")
