@@ -20,6 +20,7 @@ from scholar_cli.sources.options import FetchOptions
 
 if TYPE_CHECKING:
     from scholar_cli import commands
+    from scholar_cli.config import Settings
     from scholar_cli.sources.store import RecordStore
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -161,34 +162,32 @@ def _warn(message: str, quiet: bool) -> None:
         typer.echo(f"scholar: {message}", err=True)
 
 
-def fetch_options(
-    cache_dir: Path | None,
+def prepare(
+    page: Path | None,
+    flags: dict[str, Any],
     *,
+    cache_dir: Path | None,
     offline: bool = False,
     refresh: bool = False,
     max_age: str | None = None,
-) -> FetchOptions:
-    import dataclasses
+) -> tuple[Settings, Path, FetchOptions]:
+    """Settings (file < flags), the page, and fetch options (environment < settings < flags)."""
+    from scholar_cli import commands
 
+    seconds = None if max_age is None else parse_duration("--max-age", max_age)
+    settings, page_path = commands.resolve_settings(page, flags)
     options = FetchOptions.from_env(cache_dir=cache_dir, offline=offline, refresh=refresh)
-    if max_age is not None:
-        seconds = parse_duration("--max-age", max_age)
-        options = dataclasses.replace(options, arxiv_max_age=seconds, github_max_age=seconds)
-    return options
+    return settings, page_path, commands.with_max_ages(options, settings, seconds)
 
 
 def parse_duration(flag: str, text: str) -> float:
-    """`3600`, `90s`, `30m`, `24h`, `7d` -> seconds."""
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-    raw = text.strip().lower()
-    number, unit = (raw[:-1], raw[-1]) if raw and raw[-1] in units else (raw, "s")
+    """`3600`, `90s`, `30m`, `24h`, `7d` -> seconds; a usage error naming `flag` otherwise."""
+    from scholar_cli.config import parse_duration as seconds_of
+
     try:
-        value = float(number) * units[unit]
+        return seconds_of(text)
     except ValueError:
-        value = -1
-    if not value >= 0:
-        raise UsageError(f"{flag}: {text!r} is not a duration like 3600, 30m, 24h or 7d")
-    return value
+        raise UsageError(f"{flag}: {text!r} is not a duration like 3600, 30m, 24h or 7d") from None
 
 
 def run_fetch(
@@ -315,15 +314,12 @@ def list_command(
     )
     if output_format == "table" and tablefmt not in render.table_formats():
         raise UsageError(f"--tablefmt: {tablefmt!r} is not a tabulate format")
-    options = (
-        None
-        if no_fetch
-        else fetch_options(cache_dir, offline=offline, refresh=refresh, max_age=max_age)
+    _settings, page_path, options = prepare(
+        page, {}, cache_dir=cache_dir, offline=offline, refresh=refresh, max_age=max_age
     )
-    page_path = commands.resolve_page(page)
     records = None
     failed = False
-    if options is None:
+    if no_fetch:
         loaded = commands.load_page(page_path)
     else:
         with commands.open_store(options) as store:
@@ -410,10 +406,13 @@ def refresh_command(
     from scholar_cli import commands
 
     _setup_logging(verbose)
-    seconds = None if max_age is None else parse_duration("--max-age", max_age)
-    settings, page_path = commands.resolve_settings(page, {"badges": badges, "data": data})
-    options = commands.with_max_ages(
-        fetch_options(cache_dir, offline=offline, refresh=refresh), settings, seconds
+    settings, page_path, options = prepare(
+        page,
+        {"badges": badges, "data": data},
+        cache_dir=cache_dir,
+        offline=offline,
+        refresh=refresh,
+        max_age=max_age,
     )
     with commands.open_store(options) as store:
         for warning in store.warnings:
@@ -477,10 +476,13 @@ def check_command(
     _setup_logging(verbose)
     _choice("--format", output_format, ("table", "json", "github"))
     _choice("--fail-on", fail_on, (*SEVERITY_RANK, "never"))
-    seconds = None if max_age is None else parse_duration("--max-age", max_age)
-    settings, page_path = commands.resolve_settings(page, {"owner": owner})
-    options = commands.with_max_ages(
-        fetch_options(cache_dir, offline=offline, refresh=refresh), settings, seconds
+    settings, page_path, options = prepare(
+        page,
+        {"owner": owner},
+        cache_dir=cache_dir,
+        offline=offline,
+        refresh=refresh,
+        max_age=max_age,
     )
     with commands.open_store(options) as store:
         result = commands.run_check(
@@ -525,7 +527,7 @@ def cache_info_command(cache_dir: CacheDirOption = None) -> None:
 
     from scholar_cli import commands
 
-    info = commands.cache_info(fetch_options(cache_dir))
+    info = commands.cache_info(FetchOptions.from_env(cache_dir=cache_dir))
 
     def when(stamp: float | None) -> str:
         if stamp is None:
@@ -548,7 +550,7 @@ def cache_clear_command(cache_dir: CacheDirOption = None) -> None:
     """Remove every stored record (the next run fetches everything again)."""
     from scholar_cli import commands
 
-    removed = commands.cache_clear(fetch_options(cache_dir))
+    removed = commands.cache_clear(FetchOptions.from_env(cache_dir=cache_dir))
     typer.echo(f"removed {removed} records")
 
 

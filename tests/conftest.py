@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
 
 from scholar_cli.cli import app
+
+if TYPE_CHECKING:
+    from servers import FakeArxiv, FakeGitHub
 
 # The loopback arXiv/GitHub fakes (tests/servers.py), for every test module.
 pytest_plugins = ["servers"]
@@ -48,6 +52,20 @@ def fixture_page(name: str) -> Path:
 
 def shared_page(name: str) -> Path:
     return SHARED_PAGES / name
+
+
+@pytest.fixture
+def env(fake_arxiv: FakeArxiv, fake_github: FakeGitHub, tmp_path: Path) -> dict[str, str]:
+    """Environment for a CLI run against the loopback fakes: no arXiv delay, one quick retry,
+    an empty record store of the test's own."""
+    return {
+        "SCHOLAR_ARXIV_API_URL": fake_arxiv.url,
+        "GITHUB_API_URL": fake_github.url,
+        "SCHOLAR_CACHE_DIR": str(tmp_path / "cache"),
+        "SCHOLAR_ARXIV_DELAY": "0",
+        "SCHOLAR_HTTP_RETRIES": "1",
+        "SCHOLAR_HTTP_BACKOFF": "0",
+    }
 
 
 @pytest.fixture(autouse=True)

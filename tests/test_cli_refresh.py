@@ -11,19 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, Run, fixture_page, needs_shared, run, shared_page
-from servers import FakeArxiv, FakeGitHub
-
-
-@pytest.fixture
-def env(fake_arxiv: FakeArxiv, fake_github: FakeGitHub, tmp_path: Path) -> dict[str, str]:
-    return {
-        "SCHOLAR_ARXIV_API_URL": fake_arxiv.url,
-        "GITHUB_API_URL": fake_github.url,
-        "SCHOLAR_CACHE_DIR": str(tmp_path / "cache"),
-        "SCHOLAR_ARXIV_DELAY": "0",
-        "SCHOLAR_HTTP_RETRIES": "1",
-        "SCHOLAR_HTTP_BACKOFF": "0",
-    }
+from servers import FakeGitHub
 
 
 def scholar(env: dict[str, str], *args: str | Path) -> Run:

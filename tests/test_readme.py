@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import re
 import shlex
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, run
-from servers import FakeArxiv, FakeGitHub
 
 _BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 
@@ -32,17 +30,9 @@ def test_readme_example(
     command: str,
     expected: str,
     monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-    fake_arxiv: FakeArxiv,
-    fake_github: FakeGitHub,
+    env: dict[str, str],
 ) -> None:
     monkeypatch.chdir(ROOT)
-    env = {
-        "SCHOLAR_ARXIV_API_URL": fake_arxiv.url,
-        "GITHUB_API_URL": fake_github.url,
-        "SCHOLAR_CACHE_DIR": str(tmp_path / "cache"),
-        "SCHOLAR_ARXIV_DELAY": "0",
-    }
     result = run(*shlex.split(command)[1:], env=env)
     assert result.stdout + result.stderr == expected
 
