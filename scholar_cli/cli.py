@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-# typer >= 0.29 vendors its own Click; its exceptions are the ones raised (pinned in pyproject).
+# typer 0.28 vendors its own Click: its exceptions are the ones raised (pinned in pyproject).
 from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
