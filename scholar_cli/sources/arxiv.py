@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
-from scholar_cli.models import ArxivRecord, Fetched, FetchStatus
+from scholar_cli.models import ArxivRecord, Fetched
 from scholar_cli.sources.options import (
     FetchOptions,
     FetchReport,
@@ -23,6 +25,7 @@ from scholar_cli.sources.options import (
     fallback_warning,
     record_age,
 )
+from scholar_cli.sources.plan import load_stored, plan_fetch, settle
 from scholar_cli.sources.store import RecordStore, StoredRecord
 
 SERVICE = "arxiv"
@@ -57,7 +60,6 @@ def fetch_arxiv(
     one request at a time. Failures fall back to stored records of any age.
     """
     report = FetchReport()
-    now = time.time()
     keys_by_base: dict[str, list[str]] = {}
     malformed: list[str] = []
     for key in dict.fromkeys(ids):
@@ -68,44 +70,19 @@ def fetch_arxiv(
         else:
             keys_by_base.setdefault(base, []).append(key)
 
-    stored: dict[str, tuple[StoredRecord, ArxivRecord]] = {}
-    for base in keys_by_base:
-        if (pair := _load(store, base)) is not None:
-            stored[base] = pair
-
-    pending: list[str] = []
-    offline_old: list[tuple[str, float]] = []
-    offline_missing: list[str] = []
-    for base, keys in keys_by_base.items():
-        pair = stored.get(base)
-        if options.offline:
-            if pair is None:
-                offline_missing.append(base)
-                _settle(report, keys, "unknown", note="offline and no stored record")
-            else:
-                entry, record = pair
-                age = record_age(entry.fetched_at, now)
-                if age >= options.arxiv_max_age:
-                    offline_old.append((base, entry.fetched_at))
-                note = f"offline; fetched {describe_age(age)} ago"
-                _settle(report, keys, "offline", record, entry.fetched_at, note)
-            continue
-        if pair is not None and not options.refresh:
-            entry, record = pair
-            if record_age(entry.fetched_at, now) < options.arxiv_max_age:
-                _settle(report, keys, "fresh", record, entry.fetched_at)
-                continue
-        pending.append(base)
-
-    if pending:
-        _fetch_pending(pending, keys_by_base, stored, store, options, session_factory, report)
-
-    if malformed:
-        report.warnings.append("not arXiv ids (never sent): " + ", ".join(malformed))
-    if offline_old or offline_missing:
-        report.warnings.append(
-            fallback_warning("arXiv: offline", offline_old, offline_missing, now)
+    plan = plan_fetch(
+        keys_by_base,
+        lambda base: load_stored(store, SERVICE, base, ArxivRecord.from_json_dict),
+        partial(settle, report),
+        options,
+        options.arxiv_max_age,
+        offline_prefix="arXiv: offline",
+    )
+    if plan.pending:
+        _fetch_pending(
+            plan.pending, keys_by_base, plan.stored, store, options, session_factory, report
         )
+    plan.finish(report, "not arXiv ids (never sent): ", malformed)
     return report
 
 
@@ -122,60 +99,38 @@ def _fetch_pending(
     import arxiv
     import requests
 
-    from scholar_cli.sources import http
-
-    events: list[HttpEvent] = []
-    session = (session_factory or http.build_session)(options, events.append)
-    # num_retries=0: the package's own retry ignores Retry-After and retries even a 400; the
-    # transport adapter retries instead.
-    client = arxiv.Client(page_size=BATCH_SIZE, delay_seconds=options.arxiv_delay, num_retries=0)
-    client.query_url_format = options.arxiv_api_url + "?{}"
-    client._session.close()
-    client._session = session
-
     not_found: list[str] = []
     left_out: list[str] = []
     failed: list[str] = []
     reason = ""
-    global _last_request_dt
-    with _pace_lock:
-        client._last_request_dt = _last_request_dt
-        try:
-            for start in range(0, len(pending), BATCH_SIZE):
-                batch = pending[start : start + BATCH_SIZE]
-                try:
-                    results = list(
-                        client.results(arxiv.Search(id_list=batch, max_results=len(batch)))
-                    )
-                except (arxiv.ArxivError, requests.RequestException) as exc:
-                    reason = _describe_failure(exc)
-                    # A failing service fails the next batch too: do not hammer it.
-                    failed = pending[start:]
-                    break
-                fetched_at = time.time()
-                found: dict[str, ArxivRecord] = {}
-                for result in results:
-                    record = _record_from_result(result)
-                    # Map by the id in the answer, never by position: arXiv drops unknown ids.
-                    if record is not None and record.id in batch:
-                        found[record.id] = record
-                for base in batch:
-                    if base in found:
-                        store.put(SERVICE, base, found[base].to_json_dict(), fetched_at=fetched_at)
-                        _settle(report, keys_by_base[base], "fetched", found[base], fetched_at)
-                    elif base in stored:
-                        # arXiv never deletes a paper (withdrawn ones keep their page), so an
-                        # answer without a paper it once gave is a bad answer, not news.
-                        left_out.append(base)
-                    else:
-                        not_found.append(base)
-                        _settle(
-                            report, keys_by_base[base], "not_found", note="arXiv has no such paper"
-                        )
-        finally:
-            _last_request_dt = client._last_request_dt
-            session.close()
-    report.requests += sum(event.attempts for event in events)
+    with arxiv_client(options, session_factory, BATCH_SIZE, report) as client:
+        for start in range(0, len(pending), BATCH_SIZE):
+            batch = pending[start : start + BATCH_SIZE]
+            try:
+                results = list(client.results(arxiv.Search(id_list=batch, max_results=len(batch))))
+            except (arxiv.ArxivError, requests.RequestException) as exc:
+                reason = _describe_failure(exc)
+                # A failing service fails the next batch too: do not hammer it.
+                failed = pending[start:]
+                break
+            fetched_at = time.time()
+            found: dict[str, ArxivRecord] = {}
+            for result in results:
+                record = _record_from_result(result)
+                # Map by the id in the answer, never by position: arXiv drops unknown ids.
+                if record is not None and record.id in batch:
+                    found[record.id] = record
+            for base in batch:
+                if base in found:
+                    store.put(SERVICE, base, found[base].to_json_dict(), fetched_at=fetched_at)
+                    settle(report, keys_by_base[base], "fetched", found[base], fetched_at)
+                elif base in stored:
+                    # arXiv never deletes a paper (withdrawn ones keep their page), so an
+                    # answer without a paper it once gave is a bad answer, not news.
+                    left_out.append(base)
+                else:
+                    not_found.append(base)
+                    settle(report, keys_by_base[base], "not_found", note="arXiv has no such paper")
 
     now = time.time()
     if not_found:
@@ -185,6 +140,42 @@ def _fetch_pending(
     if left_out:
         why = "arXiv's answer left out papers it has listed before"
         _fall_back(left_out, why, keys_by_base, stored, report, now)
+
+
+@contextmanager
+def arxiv_client(
+    options: FetchOptions,
+    session_factory: SessionFactory | None,
+    page_size: int,
+    report: FetchReport,
+) -> Iterator[Any]:
+    """An `arxiv.Client` on a transport session, holding arXiv's process-wide pace meanwhile.
+
+    Shared with the title search. The requests it sent (retries included) are added to
+    `report.requests` when the block ends normally.
+    """
+    # Imported here, not at the top: these load requests and lxml (see the module docstring).
+    import arxiv
+
+    from scholar_cli.sources import http
+
+    global _last_request_dt
+    events: list[HttpEvent] = []
+    session = (session_factory or http.build_session)(options, events.append)
+    # num_retries=0: the package's own retry ignores Retry-After and retries even a 400; the
+    # transport adapter retries instead.
+    client = arxiv.Client(page_size=page_size, delay_seconds=options.arxiv_delay, num_retries=0)
+    client.query_url_format = options.arxiv_api_url + "?{}"
+    client._session.close()
+    client._session = session
+    with _pace_lock:
+        client._last_request_dt = _last_request_dt
+        try:
+            yield client
+        finally:
+            _last_request_dt = client._last_request_dt
+            session.close()
+    report.requests += sum(event.attempts for event in events)
 
 
 def _fall_back(
@@ -202,36 +193,14 @@ def _fall_back(
         pair = stored.get(base)
         if pair is None:
             unknown.append(base)
-            _settle(report, keys_by_base[base], "unknown", note=f"{why}; no stored record")
+            settle(report, keys_by_base[base], "unknown", note=f"{why}; no stored record")
         else:
             entry, record = pair
             stale.append((base, entry.fetched_at))
             age = describe_age(record_age(entry.fetched_at, now))
             note = f"{why}; record fetched {age} ago"
-            _settle(report, keys_by_base[base], "stale", record, entry.fetched_at, note)
+            settle(report, keys_by_base[base], "stale", record, entry.fetched_at, note)
     report.warnings.append(fallback_warning(why, stale, unknown, now))
-
-
-def _settle(
-    report: FetchReport,
-    keys: list[str],
-    status: FetchStatus,
-    record: ArxivRecord | None = None,
-    fetched_at: float | None = None,
-    note: str = "",
-) -> None:
-    for key in keys:
-        report.results[key] = Fetched(key, status, record, fetched_at, note)
-
-
-def _load(store: RecordStore, base: str) -> tuple[StoredRecord, ArxivRecord] | None:
-    entry = store.get(SERVICE, base)
-    if entry is None:
-        return None
-    try:
-        return entry, ArxivRecord.from_json_dict(entry.record)
-    except (KeyError, TypeError, ValueError):
-        return None  # written by an incompatible version: refetch
 
 
 def _record_from_result(result: Any) -> ArxivRecord | None:

@@ -14,9 +14,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
-from scholar_cli.models import Fetched, FetchStatus, RepoStats
+from scholar_cli.models import Fetched, RepoStats
 from scholar_cli.sources.options import (
     FetchOptions,
     FetchReport,
@@ -26,6 +27,7 @@ from scholar_cli.sources.options import (
     fallback_warning,
     record_age,
 )
+from scholar_cli.sources.plan import join_notes, load_stored, plan_fetch, settle
 from scholar_cli.sources.store import RecordStore, StoredRecord
 
 if TYPE_CHECKING:
@@ -93,7 +95,6 @@ def fetch_github(
     Each repository is asked for at most once per run, however its case is written.
     """
     report = FetchReport()
-    now = time.time()
     keys_by_repo: dict[str, list[str]] = {}  # lower-case owner/name -> keys as given
     names: dict[str, str] = {}  # lower-case owner/name -> first spelling, for URLs and notes
     malformed: list[str] = []
@@ -107,47 +108,20 @@ def fetch_github(
         keys_by_repo.setdefault(lower, []).append(key)
         names.setdefault(lower, "/".join(parts))
 
-    stored: dict[str, tuple[StoredRecord, RepoStats]] = {}
-    for lower in keys_by_repo:
-        if (pair := _load(store, lower)) is not None:
-            stored[lower] = pair
-
-    pending: list[str] = []
-    offline_old: list[tuple[str, float]] = []
-    offline_missing: list[str] = []
-    for lower, keys in keys_by_repo.items():
-        pair = stored.get(lower)
-        if options.offline:
-            if pair is None:
-                offline_missing.append(names[lower])
-                _settle(report, keys, "unknown", note="offline and no stored record")
-            else:
-                entry, stats = pair
-                age = record_age(entry.fetched_at, now)
-                if age >= options.github_max_age:
-                    offline_old.append((names[lower], entry.fetched_at))
-                note = _join(
-                    f"offline; fetched {describe_age(age)} ago", _rename_note(lower, stats)
-                )
-                _settle(report, keys, "offline", stats, entry.fetched_at, note)
-            continue
-        if pair is not None and not options.refresh:
-            entry, stats = pair
-            if record_age(entry.fetched_at, now) < options.github_max_age:
-                _settle(report, keys, "fresh", stats, entry.fetched_at, _rename_note(lower, stats))
-                continue
-        pending.append(lower)
-
-    if pending:
-        answers, gate = _ask_all(pending, names, stored, options, session_factory, report)
-        _apply(answers, gate, keys_by_repo, names, stored, store, report)
-
-    if malformed:
-        report.warnings.append("not GitHub owner/name (never sent): " + ", ".join(malformed))
-    if offline_old or offline_missing:
-        report.warnings.append(
-            fallback_warning("GitHub: offline", offline_old, offline_missing, now)
-        )
+    plan = plan_fetch(
+        keys_by_repo,
+        lambda lower: load_stored(store, SERVICE, lower, RepoStats.from_json_dict),
+        partial(settle, report),
+        options,
+        options.github_max_age,
+        offline_prefix="GitHub: offline",
+        labels=lambda lower: [names[lower]],
+        note=_rename_note,
+    )
+    if plan.pending:
+        answers, gate = _ask_all(plan.pending, names, plan.stored, options, session_factory, report)
+        _apply(answers, gate, keys_by_repo, names, plan.stored, store, report)
+    plan.finish(report, "not GitHub owner/name (never sent): ", malformed)
     return report
 
 
@@ -292,7 +266,7 @@ def _apply(
             note = _rename_note(lower, answer.stats)
             if note:
                 renamed.append(f"{names[lower]} -> {answer.stats.full_name}")
-            _settle(report, keys, "fetched", answer.stats, answer.fetched_at, note)
+            settle(report, keys, "fetched", answer.stats, answer.fetched_at, note)
             continue
         if answer is not None and answer.kind == "not_modified" and pair is not None:
             entry, stats = pair
@@ -300,11 +274,11 @@ def _apply(
             note = _rename_note(lower, stats)
             if note:
                 renamed.append(f"{names[lower]} -> {stats.full_name}")
-            _settle(report, keys, "revalidated", stats, answer.fetched_at, note)
+            settle(report, keys, "revalidated", stats, answer.fetched_at, note)
             continue
         if answer is not None and answer.kind == "not_found":
             not_found.append(names[lower])
-            _settle(report, keys, "not_found", note=NOT_FOUND_NOTE)
+            settle(report, keys, "not_found", note=NOT_FOUND_NOTE)
             continue
         # Failed, rate limited, or never sent because the gate had closed.
         if answer is not None and answer.kind == "failed":
@@ -320,13 +294,13 @@ def _apply(
             group = failed
         if pair is None:
             group[1].append(names[lower])
-            _settle(report, keys, "unknown", note=f"{cause}; no stored record")
+            settle(report, keys, "unknown", note=f"{cause}; no stored record")
         else:
             entry, stats = pair
             group[0].append((names[lower], entry.fetched_at))
             age = describe_age(record_age(entry.fetched_at, now))
-            note = _join(f"{cause}; record fetched {age} ago", _rename_note(lower, stats))
-            _settle(report, keys, "stale", stats, entry.fetched_at, note)
+            note = join_notes(f"{cause}; record fetched {age} ago", _rename_note(lower, stats))
+            settle(report, keys, "stale", stats, entry.fetched_at, note)
 
     if gate.rate_limited:
         report.warnings.append(fallback_warning(_rate_limit_message(gate, now), *limited, now))
@@ -390,31 +364,5 @@ def _optional_str(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _load(store: RecordStore, lower: str) -> tuple[StoredRecord, RepoStats] | None:
-    entry = store.get(SERVICE, lower)
-    if entry is None:
-        return None
-    try:
-        return entry, RepoStats.from_json_dict(entry.record)
-    except (KeyError, TypeError, ValueError):
-        return None  # written by an incompatible version: refetch
-
-
 def _rename_note(lower: str, stats: RepoStats) -> str:
     return "" if stats.full_name.lower() == lower else f"renamed to {stats.full_name}"
-
-
-def _join(*notes: str) -> str:
-    return "; ".join(n for n in notes if n)
-
-
-def _settle(
-    report: FetchReport,
-    keys: list[str],
-    status: FetchStatus,
-    record: RepoStats | None = None,
-    fetched_at: float | None = None,
-    note: str = "",
-) -> None:
-    for key in keys:
-        report.results[key] = Fetched(key, status, record, fetched_at, note)

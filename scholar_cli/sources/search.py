@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from scholar_cli.models import ArxivRecord, Fetched, FetchStatus
@@ -22,12 +23,12 @@ from scholar_cli.sources import arxiv as arxiv_source
 from scholar_cli.sources.options import (
     FetchOptions,
     FetchReport,
-    HttpEvent,
     SessionFactory,
     describe_age,
     fallback_warning,
     record_age,
 )
+from scholar_cli.sources.plan import plan_fetch
 from scholar_cli.sources.store import RecordStore, StoredRecord
 
 SERVICE = "arxiv-search"
@@ -64,7 +65,6 @@ def search_arxiv_titles(
     """
     report = FetchReport()
     found: dict[str, list[ArxivRecord]] = {}
-    now = time.time()
     titles_by_key: dict[str, list[str]] = {}
     queries: dict[str, str] = {}
     unsearchable: list[str] = []
@@ -78,49 +78,31 @@ def search_arxiv_titles(
         titles_by_key.setdefault(key, []).append(title)
         queries.setdefault(key, query)
 
-    stored: dict[str, _Stored] = {}
-    for key in titles_by_key:
-        if (pair := _load(store, key)) is not None:
-            stored[key] = pair
-
-    pending: list[str] = []
-    offline_old: list[tuple[str, float]] = []
-    offline_missing: list[str] = []
-    for key, keyed in titles_by_key.items():
-        pair = stored.get(key)
-        if options.offline:
-            if pair is None:
-                offline_missing += [_quoted(t) for t in keyed]
-                _settle(report, found, keyed, "unknown", note="offline and no stored answer")
-            else:
-                entry, records = pair
-                age = record_age(entry.fetched_at, now)
-                if age >= options.arxiv_max_age:
-                    offline_old += [(_quoted(t), entry.fetched_at) for t in keyed]
-                note = f"offline; searched {describe_age(age)} ago"
-                _settle(report, found, keyed, "offline", records, entry.fetched_at, note)
-            continue
-        if pair is not None and not options.refresh:
-            entry, records = pair
-            if record_age(entry.fetched_at, now) < options.arxiv_max_age:
-                _settle(report, found, keyed, "fresh", records, entry.fetched_at)
-                continue
-        pending.append(key)
-
-    if pending:
+    plan = plan_fetch(
+        titles_by_key,
+        lambda key: _load(store, key),
+        partial(_settle, report, found),
+        options,
+        options.arxiv_max_age,
+        offline_prefix="arXiv title search: offline",
+        labels=lambda key: [_quoted(t) for t in titles_by_key[key]],
+        missing_note="offline and no stored answer",
+        offline_note="offline; searched {age} ago",
+    )
+    if plan.pending:
         _search_pending(
-            pending, titles_by_key, queries, stored, store, options, session_factory, report, found
+            plan.pending,
+            titles_by_key,
+            queries,
+            plan.stored,
+            store,
+            options,
+            session_factory,
+            report,
+            found,
         )
-
-    if unsearchable:
-        report.warnings.append(
-            "arXiv title search: nothing to search for in "
-            + ", ".join(_quoted(t) for t in unsearchable)
-        )
-    if offline_old or offline_missing:
-        report.warnings.append(
-            fallback_warning("arXiv title search: offline", offline_old, offline_missing, now)
-        )
+    never_sent = [_quoted(t) for t in unsearchable]
+    plan.finish(report, "arXiv title search: nothing to search for in ", never_sent)
     return found, report
 
 
@@ -139,44 +121,27 @@ def _search_pending(
     import arxiv
     import requests
 
-    from scholar_cli.sources import http
-
-    events: list[HttpEvent] = []
-    session = (session_factory or http.build_session)(options, events.append)
-    # Set up exactly like fetch_arxiv: the transport adapter retries (honouring Retry-After),
-    # the package does not; one page of at most MAX_RESULTS per title.
-    client = arxiv.Client(page_size=MAX_RESULTS, delay_seconds=options.arxiv_delay, num_retries=0)
-    client.query_url_format = options.arxiv_api_url + "?{}"
-    client._session.close()
-    client._session = session
-
     failed: list[str] = []
     reason = ""
-    # arXiv's delay holds across the process: share fetch_arxiv's lock and last-request time.
-    with arxiv_source._pace_lock:
-        client._last_request_dt = arxiv_source._last_request_dt
-        try:
-            for index, key in enumerate(pending):
-                search = arxiv.Search(query=queries[key], max_results=MAX_RESULTS)
-                try:
-                    results = list(client.results(search))
-                except (arxiv.ArxivError, requests.RequestException) as exc:
-                    reason = arxiv_source._describe_failure(exc)
-                    # A failing service fails the next title too: do not hammer it.
-                    failed = pending[index:]
-                    break
-                fetched_at = time.time()
-                records: list[ArxivRecord] = []
-                for result in results:
-                    record = arxiv_source._record_from_result(result)
-                    if record is not None and record.id not in {r.id for r in records}:
-                        records.append(record)
-                store.put(SERVICE, key, _to_json(queries[key], records), fetched_at=fetched_at)
-                _settle(report, found, titles_by_key[key], "fetched", records, fetched_at)
-        finally:
-            arxiv_source._last_request_dt = client._last_request_dt
-            session.close()
-    report.requests += sum(event.attempts for event in events)
+    # The client fetch_arxiv uses (arXiv's delay is shared process-wide); one page per title.
+    with arxiv_source.arxiv_client(options, session_factory, MAX_RESULTS, report) as client:
+        for index, key in enumerate(pending):
+            search = arxiv.Search(query=queries[key], max_results=MAX_RESULTS)
+            try:
+                results = list(client.results(search))
+            except (arxiv.ArxivError, requests.RequestException) as exc:
+                reason = arxiv_source._describe_failure(exc)
+                # A failing service fails the next title too: do not hammer it.
+                failed = pending[index:]
+                break
+            fetched_at = time.time()
+            records: list[ArxivRecord] = []
+            for result in results:
+                record = arxiv_source._record_from_result(result)
+                if record is not None and record.id not in {r.id for r in records}:
+                    records.append(record)
+            store.put(SERVICE, key, _to_json(queries[key], records), fetched_at=fetched_at)
+            _settle(report, found, titles_by_key[key], "fetched", records, fetched_at)
 
     if failed:
         now = time.time()
