@@ -114,3 +114,20 @@ def test_bad_fail_on_is_usage_error(env: dict[str, str]) -> None:
     assert result.stderr == (
         "scholar: error: --fail-on: 'sometimes' is not one of error, warning, info, never\n"
     )
+
+
+@needs_shared
+def test_cold_check_asks_arxiv_once_and_each_repo_once(
+    env: dict[str, str], fake_arxiv: FakeArxiv, fake_github: FakeGitHub
+) -> None:
+    assert scholar(env, "check", "--page", MD, "-q").exit_code == 0
+    assert fake_arxiv.id_lists() == [["2503.12668", "2506.22950", "2507.03211"]]
+    assert sorted(fake_github.paths()) == [
+        "/repos/deepspeedai/DeepSpeed",
+        "/repos/liangyuwang/Tiny-DeepSpeed",
+        "/repos/liangyuwang/zo2",
+    ]
+    fake_arxiv.seen.clear()
+    fake_github.seen.clear()
+    assert scholar(env, "check", "--page", MD, "-q").exit_code == 0
+    assert (fake_arxiv.seen, fake_github.seen) == ([], [])
