@@ -9,30 +9,40 @@ pending. Imports no HTTP stack: a run that finds everything fresh loads none.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from scholar_cli.models import ArxivRecord, Fetched, FetchStatus, RepoStats
-from scholar_cli.sources.options import (
-    FetchOptions,
-    FetchReport,
-    describe_age,
-    fallback_warning,
-    record_age,
-)
-from scholar_cli.sources.store import RecordStore, StoredRecord
+from scholar_cli.models import Fetched
+from scholar_cli.sources.options import describe_age, fallback_warning, record_age
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
+
+    from scholar_cli.models import ArxivRecord, FetchStatus, RepoStats
+    from scholar_cli.sources.options import FetchOptions, FetchReport
+    from scholar_cli.sources.store import RecordStore, StoredRecord
 
 R = TypeVar("R")
 
 
-@dataclass(slots=True)
 class StorePlan(Generic[R]):
-    """What `plan_fetch` left to the fetcher, and the warnings it owes at the end."""
+    """What `plan_fetch` left to the fetcher, and the warnings it owes at the end.
 
-    stored: dict[str, tuple[StoredRecord, R]]  # store key -> usable stored entry, of any age
-    pending: list[str]  # store keys to ask the service for, in the order given
-    offline_warning: str  # "" unless offline with records too old or missing
+    A plain slotted class, not a dataclass: this module loads on every run, and building a
+    dataclass costs more than the whole rest of it.
+    """
+
+    __slots__ = ("offline_warning", "pending", "stored")
+
+    def __init__(
+        self,
+        stored: dict[str, tuple[StoredRecord, R]],  # store key -> usable stored entry, any age
+        pending: list[str],  # store keys to ask the service for, in the order given
+        offline_warning: str,  # "" unless offline with records too old or missing
+    ) -> None:
+        self.stored = stored
+        self.pending = pending
+        self.offline_warning = offline_warning
 
     def finish(self, report: FetchReport, never_sent_prefix: str, never_sent: list[str]) -> None:
         """The closing warnings: keys never sent (if any), then the offline fallback."""

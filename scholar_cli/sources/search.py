@@ -7,35 +7,32 @@ arXiv unreachable); an empty list means arXiv was asked and found nothing.
 Answers are stored under the normalised title (service "arxiv-search") with arXiv's max age.
 Requests go through the same arxiv.Client set-up as `fetch_arxiv` (transport session, no
 package retries, arXiv's delay shared process-wide), one title at a time. Like arxiv.py, this
-module imports requests, arxiv and lxml only when a request is due.
+module holds only the store's part: the requests live in `_search_requests`, imported (with
+requests, arxiv and lxml) only when one is due.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING
 
-from scholar_cli.models import ArxivRecord, Fetched, FetchStatus
+from scholar_cli.models import ArxivRecord, Fetched
 from scholar_cli.normalize import normalize_title
-from scholar_cli.sources import arxiv as arxiv_source
-from scholar_cli.sources.options import (
-    FetchOptions,
-    FetchReport,
-    SessionFactory,
-    describe_age,
-    fallback_warning,
-    record_age,
-)
+from scholar_cli.sources.options import FetchReport
 from scholar_cli.sources.plan import plan_fetch
-from scholar_cli.sources.store import RecordStore, StoredRecord
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from scholar_cli.models import FetchStatus
+    from scholar_cli.sources.options import FetchOptions, SessionFactory
+    from scholar_cli.sources.store import RecordStore, StoredRecord
 
 SERVICE = "arxiv-search"
 # A title matches one paper, seldom a few (same-titled papers, errata); five is plenty.
 MAX_RESULTS = 5
 
-_Stored = tuple[StoredRecord, list[ArxivRecord]]
+_Stored = tuple["StoredRecord", list[ArxivRecord]]
 
 
 def title_query(title: str) -> str | None:
@@ -90,7 +87,10 @@ def search_arxiv_titles(
         offline_note="offline; searched {age} ago",
     )
     if plan.pending:
-        _search_pending(
+        # Imported here, not at the top: only a run with a request due pays for it.
+        from scholar_cli.sources._search_requests import search_pending
+
+        search_pending(
             plan.pending,
             titles_by_key,
             queries,
@@ -104,63 +104,6 @@ def search_arxiv_titles(
     never_sent = [_quoted(t) for t in unsearchable]
     plan.finish(report, "arXiv title search: nothing to search for in ", never_sent)
     return found, report
-
-
-def _search_pending(
-    pending: list[str],
-    titles_by_key: dict[str, list[str]],
-    queries: dict[str, str],
-    stored: dict[str, _Stored],
-    store: RecordStore,
-    options: FetchOptions,
-    session_factory: SessionFactory | None,
-    report: FetchReport,
-    found: dict[str, list[ArxivRecord]],
-) -> None:
-    # Imported here, not at the top: these load requests and lxml (see the module docstring).
-    import arxiv
-    import requests
-
-    failed: list[str] = []
-    reason = ""
-    # The client fetch_arxiv uses (arXiv's delay is shared process-wide); one page per title.
-    with arxiv_source.arxiv_client(options, session_factory, MAX_RESULTS, report) as client:
-        for index, key in enumerate(pending):
-            search = arxiv.Search(query=queries[key], max_results=MAX_RESULTS)
-            try:
-                results = list(client.results(search))
-            except (arxiv.ArxivError, requests.RequestException) as exc:
-                reason = arxiv_source._describe_failure(exc)
-                # A failing service fails the next title too: do not hammer it.
-                failed = pending[index:]
-                break
-            fetched_at = time.time()
-            records: list[ArxivRecord] = []
-            for result in results:
-                record = arxiv_source._record_from_result(result)
-                if record is not None and record.id not in {r.id for r in records}:
-                    records.append(record)
-            store.put(SERVICE, key, _to_json(queries[key], records), fetched_at=fetched_at)
-            _settle(report, found, titles_by_key[key], "fetched", records, fetched_at)
-
-    if failed:
-        now = time.time()
-        why = f"arXiv title search {reason}"
-        stale: list[tuple[str, float]] = []
-        unknown: list[str] = []
-        for key in failed:
-            keyed = titles_by_key[key]
-            pair = stored.get(key)
-            if pair is None:
-                unknown += [_quoted(t) for t in keyed]
-                _settle(report, found, keyed, "unknown", note=f"{why}; no stored answer")
-            else:
-                entry, records = pair
-                stale += [(_quoted(t), entry.fetched_at) for t in keyed]
-                age = describe_age(record_age(entry.fetched_at, now))
-                note = f"{why}; answer from {age} ago"
-                _settle(report, found, keyed, "stale", records, entry.fetched_at, note)
-        report.warnings.append(fallback_warning(why, stale, unknown, now))
 
 
 def _settle(
@@ -177,10 +120,6 @@ def _settle(
         report.results[title] = Fetched(title, status, None, fetched_at, note)
         if records is not None:
             found[title] = list(records)
-
-
-def _to_json(query: str, records: list[ArxivRecord]) -> dict[str, Any]:
-    return {"query": query, "results": [r.to_json_dict() for r in records]}
 
 
 def _load(store: RecordStore, key: str) -> _Stored | None:
