@@ -228,7 +228,10 @@ def lint_page(page: Page, *, owner: str | None = None) -> list[Finding]:
 
 
 def suggest_ids(
-    papers: Iterable[Paper], search_results: Mapping[str, Sequence[ArxivRecord]]
+    papers: Iterable[Paper],
+    search_results: Mapping[str, Sequence[ArxivRecord]],
+    *,
+    offline: bool = False,
 ) -> list[Finding]:
     """Propose an arXiv id for papers without one, from arXiv title searches.
 
@@ -248,8 +251,10 @@ def suggest_ids(
                     paper.line,
                     paper.title,
                     paper.title,
-                    "arXiv title search did not answer",
-                    "rerun with --suggest when arXiv is reachable",
+                    "not searched: offline" if offline else "arXiv title search did not answer",
+                    "run without --offline to search arXiv"
+                    if offline
+                    else "rerun with --suggest when arXiv is reachable",
                 )
             )
             continue

@@ -1,7 +1,7 @@
 """The typer app: parse options, call one function in `commands`, render, echo. Nothing else."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer reads these signatures at every start,
+# and string annotations would make it eval() each one (several ms per run).
 import functools
 import sys
 from collections.abc import Callable, Sequence
@@ -170,7 +170,7 @@ def prepare(
     offline: bool = False,
     refresh: bool = False,
     max_age: str | None = None,
-) -> tuple[Settings, Path, FetchOptions]:
+) -> "tuple[Settings, Path, FetchOptions]":
     """Settings (file < flags), the page, and fetch options (environment < settings < flags)."""
     from scholar_cli import commands
 
@@ -194,11 +194,11 @@ def run_fetch(
     ids: list[str],
     repos: list[str],
     options: FetchOptions,
-    store: RecordStore,
+    store: "RecordStore",
     *,
     quiet: bool,
     verbose: bool,
-) -> commands.FetchOutcome:
+) -> "commands.FetchOutcome":
     """Fetch with a spinner on a terminal once a request is due (a warm run never loads rich);
     under cron (no terminal) no spinner and no colour, only the warning lines."""
     from scholar_cli import commands
@@ -246,7 +246,7 @@ class _Spinner:
                 self._status = None
 
 
-def _log_cache_use(outcome: commands.FetchOutcome) -> None:
+def _log_cache_use(outcome: "commands.FetchOutcome") -> None:
     import logging
     import time
 
@@ -352,9 +352,9 @@ def list_command(
 
 
 def _fetcher(
-    options: FetchOptions, store: RecordStore, *, quiet: bool, verbose: bool
-) -> Callable[[list[str], list[str]], commands.FetchOutcome]:
-    def fetch(ids: list[str], repos: list[str]) -> commands.FetchOutcome:
+    options: FetchOptions, store: "RecordStore", *, quiet: bool, verbose: bool
+) -> "Callable[[list[str], list[str]], commands.FetchOutcome]":
+    def fetch(ids: list[str], repos: list[str]) -> "commands.FetchOutcome":
         return run_fetch(ids, repos, options, store, quiet=quiet, verbose=verbose)
 
     return fetch

@@ -68,7 +68,7 @@ def load_page(path: Path, store: RecordStore | None = None) -> Page:
     import zlib
 
     from scholar_cli import __version__
-    from scholar_cli.page.frontmatter import read_page_bytes
+    from scholar_cli.page import read_page_bytes
 
     data = read_page_bytes(path)
     digest = f"{__version__}:{len(data)}:{zlib.crc32(data):08x}"
@@ -278,8 +278,7 @@ def run_refresh(
     from scholar_cli.edit.blocks import find_blocks, render_blocks
     from scholar_cli.edit.datafile import render_data_file
     from scholar_cli.edit.write import page_lock, unified_diff, write_page
-    from scholar_cli.page import parse_page
-    from scholar_cli.page.frontmatter import read_page_bytes
+    from scholar_cli.page import parse_page, read_page_bytes
 
     def default_fetch(ids: list[str], repos: list[str]) -> FetchOutcome:
         return fetch_records(ids, repos, options, store)
@@ -367,5 +366,7 @@ def run_check(
             [p.title for p in without], store, options, _session_factory()
         )
         warnings += report.warnings
-        findings = sort_findings([*findings, *suggest_ids(without, results)])
+        findings = sort_findings(
+            [*findings, *suggest_ids(without, results, offline=options.offline)]
+        )
     return CheckResult(page, findings, warnings)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scholar_cli.errors import PageError
 from scholar_cli.models import Page
 
-__all__ = ["parse_page"]
+__all__ = ["parse_page", "read_page_bytes"]
 
 
 def parse_page(path: Path, data: bytes | None = None) -> Page:
@@ -18,3 +19,16 @@ def parse_page(path: Path, data: bytes | None = None) -> Page:
     from scholar_cli.page.reader import read_page
 
     return read_page(path, data)
+
+
+def read_page_bytes(path: Path) -> bytes:
+    try:
+        if path.is_dir():
+            raise PageError(path, "is a folder, not a page file")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise PageError(path, "no such file") from None
+    except PermissionError:
+        raise PageError(path, "cannot read: permission denied") from None
+    except OSError as e:
+        raise PageError(path, f"cannot read: {e.strerror or e}") from None

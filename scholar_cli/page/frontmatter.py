@@ -27,20 +27,9 @@ class Source:
 
 
 def read_source(path: Path) -> Source:
+    from scholar_cli.page import read_page_bytes
+
     return decode_source(str(path), read_page_bytes(path))
-
-
-def read_page_bytes(path: Path) -> bytes:
-    try:
-        if path.is_dir():
-            raise PageError(path, "is a folder, not a page file")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise PageError(path, "no such file") from None
-    except PermissionError:
-        raise PageError(path, "cannot read: permission denied") from None
-    except OSError as e:
-        raise PageError(path, f"cannot read: {e.strerror or e}") from None
 
 
 def decode_source(path: str, data: bytes) -> Source:
