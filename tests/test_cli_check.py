@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from conftest import Run, needs_shared, run, shared_page
+from servers import FakeArxiv, FakeGitHub
 
 
 def scholar(env: dict[str, str], *args: str | Path) -> Run:
