@@ -621,9 +621,13 @@ def _badge_message(url: str) -> str | None:
 
 
 def _check_badge(badge: Badge, records: Records, offline: bool) -> list[Finding]:
-    if badge.kind != "static-stars":
+    if badge.kind not in ("static-stars", "text-stars"):
         return []
-    message = _badge_message(badge.url) or ""
+    # A text badge's alt is its text ("★ 1.2k"); a static one's count is in its URL.
+    if badge.kind == "text-stars":
+        message = badge.alt.removeprefix("★").strip()
+    else:
+        message = _badge_message(badge.url) or ""
     # The same lookup and count format as `scholar refresh`, so check and refresh agree on
     # which repository a badge counts and on when its picture would change.
     repo = repo_of_badge(badge)

@@ -439,7 +439,9 @@ def refresh_command(
             raise typer.Exit(ExitCode.FINDINGS)
         _warn(f"{page_path}: up to date", quiet)
     elif not dry_run:
-        _warn(f"{page_path}: {'updated' if result.written else 'up to date'}", quiet)
+        _warn(f"{page_path}: {'updated' if result.page_written else 'up to date'}", quiet)
+        if result.data_written:
+            _warn(f"{settings.data}: updated", quiet)
     if result.failed:
         raise FetchError("some records could not be fetched and none were stored (see above)")
 

@@ -252,7 +252,8 @@ class RefreshResult:
     page_path: Path
     changed: bool  # the page's new bytes differ from what is on disk
     data_changed: bool
-    written: bool
+    page_written: bool
+    data_written: bool
     diff: str  # unified diff of the page (and data file)
     warnings: list[str]
     failed: bool  # some record could not be fetched and none was stored
@@ -315,13 +316,20 @@ def run_refresh(
             data_changed = new_data != old_data
             diff += unified_diff(settings.data, old_data or b"", new_data)
 
-        written = False
+        page_written = data_written = False
         if write:
-            written = write_page(page_path, new, original)
+            page_written = write_page(page_path, new, original)
             if settings.data is not None and new_data is not None and data_changed:
-                written = write_page(settings.data, new_data, old_data) or written
+                data_written = write_page(settings.data, new_data, old_data)
     return RefreshResult(
-        page_path, new != original, data_changed, written, diff, warnings, outcome.failed
+        page_path,
+        new != original,
+        data_changed,
+        page_written,
+        data_written,
+        diff,
+        warnings,
+        outcome.failed,
     )
 
 

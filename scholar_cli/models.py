@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-BadgeKind = Literal["stars", "static-stars", "other"]
+# "text-stars": a `★ 1.2k` that `refresh --badges text` wrote inside a repository link.
+BadgeKind = Literal["stars", "static-stars", "text-stars", "other"]
 Syntax = Literal["markdown", "html"]
 
 

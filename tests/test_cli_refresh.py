@@ -308,3 +308,27 @@ def test_data_file_and_config(env: dict[str, str], tmp_path: Path) -> None:
     bad = scholar(env, "refresh", "--page", page)
     assert bad.exit_code == 4
     assert "unknown key 'badge'" in bad.stderr
+
+
+def test_text_badges_keep_updating_and_can_go_back_to_static(
+    env: dict[str, str], fake_github: FakeGitHub, tmp_path: Path
+) -> None:
+    page = known_page(tmp_path)
+    assert scholar(env, "refresh", "--page", page, "--badges", "text").exit_code == 0
+    assert page.read_text(encoding="utf-8") == KNOWN_BADGES.replace(
+        "![GitHub stars](https://img.shields.io/github/stars/liangyuwang/zo2?style=social)",
+        "★ 212",
+    ).replace("![stars](https://img.shields.io/badge/stars-99-blue)", "★ 74")
+    # The text is still a badge to later runs: a visible change updates it in place.
+    fake_github.set_stars("liangyuwang/zo2", 1250)
+    moved = scholar(env, "refresh", "--page", page, "--badges", "text", "--max-age", "0")
+    assert moved.exit_code == 0
+    assert "[★ 1.3k](https://github.com/liangyuwang/zo2)" in page.read_text(encoding="utf-8")
+    check = scholar(env, "check", "--page", page, "-f", "json", "--offline")
+    assert '"kind": "stale-badge"' not in check.stdout
+    # And --badges static turns the text back into a static image inside the same link.
+    assert scholar(env, "refresh", "--page", page, "--badges", "static").exit_code == 0
+    assert (
+        "[![GitHub stars](https://img.shields.io/badge/stars-1.3k-informational?logo=github)]"
+        "(https://github.com/liangyuwang/zo2)"
+    ) in page.read_text(encoding="utf-8")

@@ -335,3 +335,21 @@ def test_sort_and_formats() -> None:
         "|-----------|----------------------|\n"
         "| 0704.0001 | A Note Without Links |\n"
     )
+
+
+def test_star_text_in_a_repo_link_is_a_text_badge(tmp_path: Path) -> None:
+    page = tmp_path / "about.md"
+    page.write_text(
+        "## Projects\n\n"
+        "**A** [★ 1.2k](https://github.com/o/a)\n\n"
+        '<div class="project-item"><strong>B</strong> <a href="https://github.com/o/b">★ 74</a>'
+        "</div>\n\n"
+        "**C** [★ 5](https://example.org/not-a-repo)\n",
+        encoding="utf-8",
+    )
+    parsed = parse_page(page)
+    data = page.read_bytes()
+    assert [(b.kind, b.repo, b.syntax, b.line, data[b.start : b.end]) for b in parsed.badges] == [
+        ("text-stars", "o/a", "markdown", 3, "★ 1.2k".encode()),
+        ("text-stars", "o/b", "html", 5, "★ 74".encode()),
+    ]

@@ -240,6 +240,9 @@ def rewrite_badges(
         if count is None:
             warnings.append(f"line {badge.line}: no star count for {repo}: badge left as it is")
             continue
+        if badge.kind == "text-stars":
+            edits.append((badge.start, badge.end, _redraw_text(badge, count, mode).encode()))
+            continue
         new_span = _redraw(
             data[badge.start : badge.end].decode("utf-8"), badge, count, mode, target
         )
@@ -264,6 +267,18 @@ def rewrite_badges(
                 for old, new in renames.items()
             )
     return out, list(dict.fromkeys(warnings))
+
+
+def _redraw_text(badge: Badge, count: int, mode: BadgeMode) -> str:
+    """A `★ 1.2k` text badge for `count`: text again for keep/text, an image for static.
+
+    The span is only the text inside the repository link, so the link stays as it is."""
+    if mode != "static":
+        return f"{STAR} {format_count(count)}"
+    url = f"https://img.shields.io/badge/stars-{format_count(count)}-informational?logo=github"
+    if badge.syntax == "html":
+        return f'<img src="{html.escape(url)}" alt="GitHub stars">'
+    return f"![GitHub stars]({url})"
 
 
 def _redraw(span: str, badge: Badge, count: int, mode: BadgeMode, repo: str) -> str | None:

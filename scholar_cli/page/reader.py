@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from scholar_cli.models import Badge, NewsItem, Page, Paper, Project, RepoRef, Syntax
+from scholar_cli.models import Badge, BadgeKind, NewsItem, Page, Paper, Project, RepoRef, Syntax
 from scholar_cli.page.fields import to_news, to_paper, to_project
 from scholar_cli.page.frontmatter import Source, decode_source, read_source
 from scholar_cli.page.ids import classify_badge, github_repo_from_url, is_shields_url, same_url
@@ -103,19 +103,22 @@ def _locate_badges(source: Source, images: list[Image]) -> list[tuple[Image, Bad
     cursor = source.body_start_char
     badges: list[tuple[Image, Badge]] = []
     for image in images:
-        if not is_shields_url(image.src):
+        if image.text is None and not is_shields_url(image.src):
             continue
+        link_repo = github_repo_from_url(image.href) if image.href else None
+        if image.text is not None and link_repo is None:
+            continue  # a star count in a link to something that is not a repository
         start_at = max(cursor, line_starts[min(image.line - 1, len(line_starts) - 1)])
-        found = _find_image_markup(text, image.src, start_at) or _find_image_markup(
-            text, image.src, cursor
-        )
+        find = _find_star_text if image.text is not None else _find_image_markup
+        needle = image.text if image.text is not None else image.src
+        found = find(text, needle, start_at) or find(text, needle, cursor)
         if found is None:
             continue  # e.g. a reference-style image: no span we could rewrite safely
         start, end, syntax = found
         cursor = end
         line = bisect.bisect_right(line_starts, start)
-        kind, repo = classify_badge(image.src)
-        link_repo = github_repo_from_url(image.href) if image.href else None
+        kind: BadgeKind
+        kind, repo = ("text-stars", link_repo) if image.text else classify_badge(image.src)
         if kind == "static-stars":
             # The link around it, else the `link=` a refresh added to a badge that had none.
             query_link = dict(parse_qsl(urlsplit(image.src).query)).get("link", "")
@@ -137,6 +140,17 @@ def _locate_badges(source: Source, images: list[Image]) -> list[tuple[Image, Bad
             )
         )
     return badges
+
+
+def _find_star_text(text: str, star: str, start: int) -> tuple[int, int, Syntax] | None:
+    """The `★ 1.2k` a text badge wrote, as the whole text of a Markdown or HTML link."""
+    at = text.find(star, start)
+    while at >= 0:
+        before = text[:at].rstrip(" ")[-1:]
+        if before in ("[", ">"):
+            return at, at + len(star), "markdown" if before == "[" else "html"
+        at = text.find(star, at + 1)
+    return None
 
 
 def _find_image_markup(text: str, url: str, start: int) -> tuple[int, int, Syntax] | None:

@@ -35,6 +35,8 @@ _LINE_TAGS = {
 }  # fmt: skip
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _SL_COMMENT = re.compile(r"^sl:(\d+)$")
+# The whole text of a link that `refresh --badges text` wrote: "★ 1.2k".
+STAR_TEXT = re.compile(r"★ ?\d+(?:\.\d)?[kMGTPEZY]?")
 # What `scholar refresh` writes between these is its own output, not the owner's entries.
 _MARKER_OPEN = re.compile(r"^\s*scholar:[a-z]+\b")
 _MARKER_CLOSE = re.compile(r"^\s*/scholar:[a-z]+\s*$")
@@ -55,6 +57,7 @@ class Image:
     alt: str
     href: str | None
     line: int
+    text: str | None = None  # set for a `★ 1.2k` star count written as text, src is then ""
 
 
 @dataclass(slots=True)
@@ -221,6 +224,11 @@ class _Walker(HTMLParser):
             self._heading[2].append(data)
         for text, _alts in self._link_text:
             text.append(data)
+        if self._hrefs and self._hrefs[-1] and STAR_TEXT.fullmatch(data.strip()):
+            star = Image("", data.strip(), self._hrefs[-1], self._line(), data.strip())
+            self.result.images.append(star)
+            if self._entry is not None:
+                self._entry.images.append(star)
         if self._entry is None:
             return
         parts = data.split("\n")
