@@ -332,3 +332,27 @@ def test_text_badges_keep_updating_and_can_go_back_to_static(
         "[![GitHub stars](https://img.shields.io/badge/stars-1.3k-informational?logo=github)]"
         "(https://github.com/liangyuwang/zo2)"
     ) in page.read_text(encoding="utf-8")
+
+
+def test_renamed_repo_is_reported_then_fixed_with_fix_links(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    page = tmp_path / "about.md"
+    original = (
+        "## Projects\n\n"
+        "**DS** [![GitHub stars](https://img.shields.io/github/stars/microsoft/DeepSpeed)]"
+        "(https://github.com/microsoft/DeepSpeed) and [code](https://github.com/microsoft/DeepSpeed.git)\n"
+    )
+    page.write_text(original, encoding="utf-8")
+    told = scholar(env, "refresh", "--page", page)
+    assert told.exit_code == 0
+    assert (
+        "scholar: microsoft/DeepSpeed was renamed to deepspeedai/DeepSpeed on GitHub: rerun with "
+        "--fix-links to update its links and badges"
+    ) in told.stderr.splitlines()
+    assert page.read_text(encoding="utf-8") == original
+    fixed = scholar(env, "refresh", "--page", page, "--fix-links")
+    assert fixed.exit_code == 0
+    assert page.read_text(encoding="utf-8") == original.replace(
+        "microsoft/DeepSpeed", "deepspeedai/DeepSpeed"
+    )
