@@ -515,6 +515,9 @@ def check_command(
     limit = SEVERITY_RANK.get(fail_on, -1)
     if any(SEVERITY_RANK[f.severity] <= limit for f in findings):
         raise typer.Exit(ExitCode.FINDINGS)
+    if result.failed:
+        # Never a false all-clear: what could not be fetched was not checked.
+        raise FetchError("some items could not be checked: a source failed and none were stored")
 
 
 cache_app = typer.Typer(help="The on-disk record store.", no_args_is_help=True)

@@ -338,6 +338,7 @@ class CheckResult:
     page: Page
     findings: list[Finding]
     warnings: list[str]
+    failed: bool  # some item has no record because a fetch failed: the check is incomplete
 
 
 def run_check(
@@ -377,4 +378,4 @@ def run_check(
         findings = sort_findings(
             [*findings, *suggest_ids(without, results, offline=options.offline)]
         )
-    return CheckResult(page, findings, warnings)
+    return CheckResult(page, findings, warnings, outcome.failed)

@@ -132,3 +132,15 @@ def test_cold_check_asks_arxiv_once_and_each_repo_once(
     fake_github.seen.clear()
     assert scholar(env, "check", "--page", MD, "-q").exit_code == 0
     assert (fake_arxiv.seen, fake_github.seen) == ([], [])
+
+
+@needs_shared
+def test_network_failure_is_not_an_all_clear(env: dict[str, str], unused_port: int) -> None:
+    down = {**env, "GITHUB_API_URL": f"http://127.0.0.1:{unused_port}"}
+    result = scholar(down, "check", "--page", shared_page("about-html.md"), "-f", "json")
+    assert result.exit_code == 5
+    kinds = {(f["kind"], f["item"]) for f in json.loads(result.stdout)["findings"]}
+    assert ("unchecked", "liangyuwang/zo2") in kinds
+    assert result.stderr.splitlines()[-1] == (
+        "scholar: error: some items could not be checked: a source failed and none were stored"
+    )
