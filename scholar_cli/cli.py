@@ -406,6 +406,8 @@ def refresh_command(
     from scholar_cli import commands
 
     _setup_logging(verbose)
+    if not lock_timeout >= 0:
+        raise UsageError(f"--lock-timeout: {lock_timeout:g} is not zero or more seconds")
     settings, page_path, options = prepare(
         page,
         {"badges": badges, "data": data},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable
@@ -284,7 +285,8 @@ def run_refresh(
     def default_fetch(ids: list[str], repos: list[str]) -> FetchOutcome:
         return fetch_records(ids, repos, options, store)
 
-    with page_lock(page_path, lock_timeout):
+    # --check and --dry-run write nothing, not even a lock file (they work on read-only mounts).
+    with page_lock(page_path, lock_timeout) if write else contextlib.nullcontext():
         original = read_page_bytes(page_path)
         page = parse_page(page_path, original)
         text = original.decode("utf-8")

@@ -356,3 +356,25 @@ def test_renamed_repo_is_reported_then_fixed_with_fix_links(
     assert page.read_text(encoding="utf-8") == original.replace(
         "microsoft/DeepSpeed", "deepspeedai/DeepSpeed"
     )
+
+
+def test_check_and_dry_run_write_nothing_not_even_a_lock(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    page = known_page(tmp_path)
+    page.parent.chmod(0o555)  # a read-only folder (mode bits; CI runs as root)
+    try:
+        check = scholar(env, "refresh", "--page", page, "--check")
+        dry = scholar(env, "refresh", "--page", page, "--dry-run")
+    finally:
+        page.parent.chmod(0o755)
+    assert (check.exit_code, dry.exit_code) == (1, 0)
+    assert sorted(p.name for p in page.parent.iterdir()) == ["about.md"]
+
+
+def test_negative_lock_timeout_is_a_usage_error(env: dict[str, str], tmp_path: Path) -> None:
+    result = scholar(env, "refresh", "--page", known_page(tmp_path), "--lock-timeout", "-1")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "scholar: error: --lock-timeout: -1 is not zero or more seconds\n",
+    )

@@ -353,3 +353,41 @@ def test_star_text_in_a_repo_link_is_a_text_badge(tmp_path: Path) -> None:
         ("text-stars", "o/a", "markdown", 3, "★ 1.2k".encode()),
         ("text-stars", "o/b", "html", 5, "★ 74".encode()),
     ]
+
+
+def test_one_line_entries_split_authors_from_venue(tmp_path: Path) -> None:
+    page = tmp_path / "about.md"
+    page.write_text(
+        "## Publications\n\n"
+        "1. **WiP: Towards Light Adaptation** — **Liangyu Wang**, Junxiao Wang and Di Wang."
+        " *MobiSys Workshop 2024*.\n"
+        "2. **Keyes Paper**: D. E. Keyes, **Liangyu Wang**, et al. NeurIPS 2023."
+        " [pdf](https://arxiv.org/pdf/2301.00001)\n\n"
+        "<ol><li><b>DistZO2: High-Throughput</b><br>\n"
+        "<b>Liangyu Wang</b>, Huanyi Xie, and Di Wang. Preprint 2025."
+        ' <a href="https://arxiv.org/pdf/2507.03211v1.pdf">pdf</a></li></ol>\n',
+        encoding="utf-8",
+    )
+    papers = parse_page(page).papers
+    assert [(p.title, [a.name for a in p.authors], p.venue, p.years) for p in papers] == [
+        ("WiP: Towards Light Adaptation", ["Liangyu Wang", "Junxiao Wang", "Di Wang"],
+         "MobiSys Workshop 2024", (2024,)),
+        ("Keyes Paper", ["D. E. Keyes", "Liangyu Wang"], "NeurIPS 2023", (2023,)),
+        ("DistZO2: High-Throughput", ["Liangyu Wang", "Huanyi Xie", "Di Wang"],
+         "Preprint 2025", (2025,)),
+    ]  # fmt: skip
+
+
+def test_badge_lookalike_in_a_code_fence_is_not_the_badge(tmp_path: Path) -> None:
+    page = tmp_path / "about.md"
+    page.write_text(
+        "# Projects\n\n"
+        "[![ref][b]](https://github.com/o/r)\n\n"
+        "```md\n"
+        "[![x](https://img.shields.io/github/stars/o/r)](https://github.com/o/r)\n"
+        "```\n\n"
+        "[b]: https://img.shields.io/github/stars/o/r\n",
+        encoding="utf-8",
+    )
+    # The reference-style badge has no inline markup to rewrite; the fenced example is text.
+    assert parse_page(page).badges == ()

@@ -81,6 +81,52 @@ def _looks_like_authors(line: list[Seg]) -> bool:
     return all(not re.search(r"\d", p) and len(p.split()) <= 6 for p in parts)
 
 
+_SEPARATORS = " \t—–-:,|·•"
+_SENTENCE_END = re.compile(r"(?<=\S{2})\.\s+(?=\S)|(?<=[a-z)])\.\s+(?=\S)")
+
+
+def _strip_leading_separator(line: list[Seg]) -> list[Seg]:
+    """`**Title** — Authors…`: drop the dash or colon that joins a title to what follows."""
+    out = list(line)
+    while out and not out[0].text.strip(_SEPARATORS):
+        out.pop(0)
+    if out:
+        out[0] = Seg(out[0].text.lstrip(_SEPARATORS), out[0].bold, out[0].href)
+    return out
+
+
+def _without_trailing_links(line: list[Seg]) -> list[Seg]:
+    """`… Preprint 2025. [pdf](…)`: links after the last plain text are links, not venue."""
+    end = len(line)
+    while end and (line[end - 1].href is not None or not line[end - 1].text.strip(_SEPARATORS)):
+        end -= 1
+    return line[:end] if end and any(seg.href is None for seg in line[:end]) else line
+
+
+def _split_at_sentence_end(line: list[Seg]) -> tuple[list[Seg], list[Seg]]:
+    text = "".join(seg.text for seg in line)
+    m = _SENTENCE_END.search(text)
+    if m is None:
+        return line, []
+    cut = m.start()
+    head: list[Seg] = []
+    tail: list[Seg] = []
+    pos = 0
+    for seg in line:
+        end = pos + len(seg.text)
+        if end <= cut:
+            head.append(seg)
+        elif pos >= m.end():
+            tail.append(seg)
+        else:
+            if cut > pos:
+                head.append(Seg(seg.text[: cut - pos], seg.bold, seg.href))
+            if end > m.end():
+                tail.append(Seg(seg.text[m.end() - pos :], seg.bold, seg.href))
+        pos = end
+    return head, tail
+
+
 def parse_authors(line: list[Seg]) -> tuple[Author, ...]:
     text = ""
     bold: list[bool] = []
@@ -124,15 +170,22 @@ def to_paper(entry: RawEntry) -> Paper | None:
     if not title:
         return None
     text_lines: list[list[Seg]] = []
+    rest = _strip_leading_separator(rest)
     if rest and line_text(rest) and not _is_link_only(rest):
         text_lines.append(rest)
     text_lines += [
         line for line in lines[title_index + 1 :] if line_text(line) and not _is_link_only(line)
     ]
+    text_lines = [_without_trailing_links(line) for line in text_lines]
     authors: tuple[Author, ...] = ()
     if text_lines and _looks_like_authors(text_lines[0]):
-        authors = parse_authors(text_lines.pop(0))
-    venue = " ".join(line_text(line) for line in text_lines).strip()
+        # "A, B and C. Venue 2024." on one line: the first full stop that does not end an
+        # initial ("D. E. Keyes") closes the author list.
+        names, after = _split_at_sentence_end(text_lines.pop(0))
+        authors = parse_authors(names)
+        if line_text(after):
+            text_lines.insert(0, after)
+    venue = " ".join(line_text(line) for line in text_lines).strip().rstrip(".").strip()
     links = _links(entry)
     arxiv = next((a for a in (arxiv_id_from_url(link.url) for link in links) if a), None)
     if arxiv is None:

@@ -8,11 +8,12 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from scholar_cli.errors import PageError
 from scholar_cli.models import Badge, BadgeKind, NewsItem, Page, Paper, Project, RepoRef, Syntax
 from scholar_cli.page.fields import to_news, to_paper, to_project
 from scholar_cli.page.frontmatter import Source, decode_source, read_source
 from scholar_cli.page.ids import classify_badge, github_repo_from_url, is_shields_url, same_url
-from scholar_cli.page.structure import Image, RawEntry, render_body, walk_html
+from scholar_cli.page.structure import Image, RawEntry, UnreadableHTML, render_body, walk_html
 
 # Image markup in the source, to find each badge's exact bytes. Only ever matched from a known
 # position forward, after the parsers have said an image with this URL is there.
@@ -30,7 +31,10 @@ def read_page(path: Path, data: bytes | None = None) -> Page:
     source = read_source(path) if data is None else decode_source(str(path), data)
     body = source.text[source.body_start_char :]
     html = render_body(body, source.body_start_line + 1)
-    walk = walk_html(html)
+    try:
+        walk = walk_html(html)
+    except UnreadableHTML as e:
+        raise PageError(path, f"HTML the parser cannot read ({e.problem})", e.line) from None
     located = _locate_badges(source, walk.images)
     badges = [badge for _image, badge in located]
     # Entries hold the very Image objects the walk found, so identity ties a badge to its entry.
@@ -108,12 +112,16 @@ def _locate_badges(source: Source, images: list[Image]) -> list[tuple[Image, Bad
         link_repo = github_repo_from_url(image.href) if image.href else None
         if image.text is not None and link_repo is None:
             continue  # a star count in a link to something that is not a repository
-        start_at = max(cursor, line_starts[min(image.line - 1, len(line_starts) - 1)])
+        # Only on the line the parser saw the image on: a reference-style image (`![x][ref]`)
+        # has no inline markup there, and the same URL further down (say, in a code fence)
+        # is not this badge.
+        index = min(image.line - 1, len(line_starts) - 1)
+        line_end = line_starts[index + 1] if index + 1 < len(line_starts) else len(text)
         find = _find_star_text if image.text is not None else _find_image_markup
         needle = image.text if image.text is not None else image.src
-        found = find(text, needle, start_at) or find(text, needle, cursor)
-        if found is None:
-            continue  # e.g. a reference-style image: no span we could rewrite safely
+        found = find(text, needle, max(cursor, line_starts[index]))
+        if found is None or found[0] >= line_end:
+            continue  # no span we could rewrite safely; the badge is left as it is
         start, end, syntax = found
         cursor = end
         line = bisect.bisect_right(line_starts, start)

@@ -132,10 +132,22 @@ def render_body(body: str, first_line: int) -> str:
     return html
 
 
+class UnreadableHTML(Exception):
+    """html.parser gave up (it asserts on some malformed markup, e.g. `<![x`)."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(problem)
+        self.line = line
+        self.problem = problem
+
+
 def walk_html(html: str) -> Walk:
     walker = _Walker()
-    walker.feed(html)
-    walker.close()
+    try:
+        walker.feed(html)
+        walker.close()
+    except AssertionError as e:
+        raise UnreadableHTML(walker.current_line(), str(e).splitlines()[0]) from None
     walker.finish_entry()
     return walker.result
 
@@ -159,6 +171,9 @@ class _Walker(HTMLParser):
     # -- positions ------------------------------------------------------------------------
     def _line(self) -> int:
         return self._base_src + self.getpos()[0] - self._base_out
+
+    def current_line(self) -> int:
+        return self._line()
 
     def _anchor_here(self, src_line: int) -> None:
         self._base_src = src_line
