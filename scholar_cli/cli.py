@@ -534,7 +534,9 @@ def cache_info_command(cache_dir: CacheDirOption = None) -> None:
 
     from scholar_cli import commands
 
-    info = commands.cache_info(FetchOptions.from_env(cache_dir=cache_dir))
+    info, warnings = commands.cache_info(FetchOptions.from_env(cache_dir=cache_dir))
+    for warning in warnings:
+        _warn(warning, quiet=False)
 
     def when(stamp: float | None) -> str:
         if stamp is None:
@@ -557,7 +559,9 @@ def cache_clear_command(cache_dir: CacheDirOption = None) -> None:
     """Remove every stored record (the next run fetches everything again)."""
     from scholar_cli import commands
 
-    removed = commands.cache_clear(FetchOptions.from_env(cache_dir=cache_dir))
+    removed, warnings = commands.cache_clear(FetchOptions.from_env(cache_dir=cache_dir))
+    for warning in warnings:
+        _warn(warning, quiet=False)
     typer.echo(f"removed {removed} records")
 
 

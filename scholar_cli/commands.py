@@ -212,14 +212,15 @@ def _session_factory(on_network: Callable[[], None] | None = None) -> SessionFac
     return factory
 
 
-def cache_info(options: FetchOptions) -> StoreInfo:
+def cache_info(options: FetchOptions) -> tuple[StoreInfo, list[str]]:
+    """The store's folder, counts, size and ages, and its warnings (e.g. it was unusable)."""
     with open_store(options) as store:
-        return store.info()
+        return store.info(), list(store.warnings)
 
 
-def cache_clear(options: FetchOptions) -> int:
+def cache_clear(options: FetchOptions) -> tuple[int, list[str]]:
     with open_store(options) as store:
-        return store.clear()
+        return store.clear(), list(store.warnings)
 
 
 def resolve_settings(page: Path | None, flags: dict[str, Any]) -> tuple[Settings, Path]:
