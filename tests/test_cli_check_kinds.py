@@ -12,7 +12,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from conftest import fixture_page, run
 from servers import FakeArxiv, FakeGitHub, load_fixture
 
@@ -47,18 +46,6 @@ DRIFT_AGAINST_ARXIV: list[Row] = [
     ),
     ("year-drift", "warning", 38, "2022", "2023"),
 ]  # fmt: skip
-
-
-@pytest.fixture
-def env(fake_arxiv: FakeArxiv, fake_github: FakeGitHub, tmp_path: Path) -> dict[str, str]:
-    return {
-        "SCHOLAR_ARXIV_API_URL": fake_arxiv.url,
-        "GITHUB_API_URL": fake_github.url,
-        "SCHOLAR_CACHE_DIR": str(tmp_path / "cache"),
-        "SCHOLAR_ARXIV_DELAY": "0",
-        "SCHOLAR_HTTP_RETRIES": "1",
-        "SCHOLAR_HTTP_BACKOFF": "0",
-    }
 
 
 def check(env: dict[str, str], page: Path, *args: str) -> tuple[int, list[Row], str]:
