@@ -6,6 +6,7 @@ records in fixtures/, each example with an empty record store.
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 
@@ -59,3 +60,22 @@ def test_readme_workflow_recipes_exist() -> None:
         assert "schedule:" in text and "contents: write" in text and "cache: pip" in text
         assert "GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }}" in text
         assert "git diff --quiet" in text  # commit only when the page changed
+
+
+def _documented_keys(kind: str) -> list[str]:
+    """The top-level item keys the README's JSON section lists for `kind`, in order."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(rf"^- \*\*{kind}\*\*: (.*?)(?=^- \*\*|^$)", readme, re.S | re.M)
+    assert m, kind
+    # Keys are the backticked names outside parentheses (parentheses describe the value).
+    text = re.sub(r"\([^()]*(?:\([^()]*\)[^()]*)*\)", "", m.group(1))
+    return re.findall(r"`(\w+)`", text)
+
+
+@pytest.mark.parametrize("kind", ["papers", "projects", "news", "repos"])
+def test_readme_json_schema_matches_the_output(kind: str) -> None:
+    result = run("list", kind, "--no-fetch", "--format", "json", "--page",
+                 str(ROOT / "examples" / "about.md"))  # fmt: skip
+    doc = json.loads(result.stdout)
+    assert list(doc) == ["schema", "page", "kind", "count", "items"]
+    assert list(doc["items"][0]) == _documented_keys(kind)
