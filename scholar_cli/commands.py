@@ -39,14 +39,9 @@ _SECTION_NAMES = {
 }
 
 
-def resolve_page(explicit: Path | None, cwd: Path | None = None) -> Path:
-    """--page, else $SCHOLAR_PAGE, else the first usual homepage file in the folder."""
-    if explicit is not None:
-        return explicit
-    env = os.environ.get("SCHOLAR_PAGE")
-    if env:
-        return Path(env)
-    here = cwd or Path.cwd()
+def find_page(here: Path) -> Path:
+    """The first usual homepage file in `here` (when neither --page, $SCHOLAR_PAGE nor
+    scholar.toml names one)."""
     for name in PAGE_CANDIDATES:
         if (here / name).is_file():
             return here / name
@@ -237,7 +232,7 @@ def resolve_settings(page: Path | None, flags: dict[str, Any]) -> tuple[Settings
     folder = explicit.parent if explicit is not None else Path.cwd()
     values, source = load_config(folder)
     settings = build_settings(values, flags, source)
-    page_path = explicit or settings.page or resolve_page(None)
+    page_path = explicit or settings.page or find_page(folder)
     return settings, page_path
 
 
