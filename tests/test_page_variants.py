@@ -391,3 +391,35 @@ def test_badge_lookalike_in_a_code_fence_is_not_the_badge(tmp_path: Path) -> Non
     )
     # The reference-style badge has no inline markup to rewrite; the fenced example is text.
     assert parse_page(page).badges == ()
+
+
+def test_profile_readme_styles(tmp_path: Path) -> None:
+    page = tmp_path / "README.md"
+    page.write_text(
+        "### Hi there 👋 I'm Ana\n\n"
+        "#### 📕 Latest Publications\n"
+        "- [Linked Title One](https://arxiv.org/abs/2401.00001) — *NeurIPS 2024*\n"
+        "- **Title Two**. Ana Pérez, Bo Li. ICML 2023. [[paper]](https://arxiv.org/abs/2301.00002)"
+        " [[code]](https://github.com/ana/two)\n"
+        '- **Ana Pérez**, Bo Li. "Quoted Title Three." In *ACL 2022*.'
+        " [arXiv](https://arxiv.org/abs/2201.00003)\n\n"
+        "#### 📰 News\n"
+        "- **[2025-01]** Paper accepted at ICLR.\n"
+        "- 🎉 Dec 2024: Started at the lab.\n",
+        encoding="utf-8",
+    )
+    parsed = parse_page(page)
+    assert [
+        (p.title, [(a.name, a.bold) for a in p.authors], p.venue, str(p.arxiv), p.repos)
+        for p in parsed.papers
+    ] == [
+        ("Linked Title One", [], "NeurIPS 2024", "2401.00001", ()),
+        ("Title Two", [("Ana Pérez", False), ("Bo Li", False)], "ICML 2023", "2301.00002",
+         ("ana/two",)),
+        ("Quoted Title Three", [("Ana Pérez", True), ("Bo Li", False)], "In ACL 2022",
+         "2201.00003", ()),
+    ]  # fmt: skip
+    assert [(n.date, n.text) for n in parsed.news] == [
+        ("2025-01", "Paper accepted at ICLR."),
+        ("Dec 2024", "Started at the lab."),
+    ]

@@ -24,7 +24,7 @@ _MONTHS = (
 )
 # Dates as people write them at the head of a news item: 07/2025, 2025-07-01, [Jul 2025], …
 _DATE_RE = re.compile(
-    r"^[\s\[(*_]*(?P<date>"
+    r"^(?:[^\w]|_)*(?P<date>"
     r"\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?"
     r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}"
     r"|\d{1,2}[-/.]\d{4}"
@@ -81,17 +81,21 @@ def _looks_like_authors(line: list[Seg]) -> bool:
     return all(not re.search(r"\d", p) and len(p.split()) <= 6 for p in parts)
 
 
-_SEPARATORS = " \t—–-:,|·•"
+_SEPARATORS = " \t—–-:,;.|·•[]()"
 _SENTENCE_END = re.compile(r"(?<=\S{2})\.\s+(?=\S)|(?<=[a-z)])\.\s+(?=\S)")
 
 
-def _strip_leading_separator(line: list[Seg]) -> list[Seg]:
-    """`**Title** — Authors…`: drop the dash or colon that joins a title to what follows."""
+def _strip_separators(line: list[Seg]) -> list[Seg]:
+    """`**Title** — Authors…`: drop the dash, colon or full stop joining a title to its
+    neighbours, at both ends."""
     out = list(line)
     while out and not out[0].text.strip(_SEPARATORS):
         out.pop(0)
+    while out and not out[-1].text.strip(_SEPARATORS):
+        out.pop()
     if out:
         out[0] = Seg(out[0].text.lstrip(_SEPARATORS), out[0].bold, out[0].href)
+        out[-1] = Seg(out[-1].text.rstrip(_SEPARATORS), out[-1].bold, out[-1].href)
     return out
 
 
@@ -156,36 +160,87 @@ def years_in(text: str) -> tuple[int, ...]:
     return tuple(sorted({int(y) for y in _YEAR_RE.findall(strip_arxiv_ids(text))}))
 
 
+def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]] | None:
+    """(line index, title, text before it, text after it on that line).
+
+    In order: a quoted title when the bold text is the owner's name in an author list
+    (`**Ana**, Bo. "Title." ACL.`); the first bold run; a link that opens the entry
+    (`[Title](url) — Venue`); a quoted title; else the whole first line."""
+    if not lines:
+        return None
+    bold = _first_bold(lines)
+    quoted = _quoted_title(lines)
+    if bold is not None:
+        index, text, after = bold
+        names_follow = line_text(after).startswith(",")
+        if not (quoted is not None and quoted[0] == index and names_follow):
+            return index, text, [], after
+    if quoted is not None:
+        return quoted
+    first = lines[0]
+    lead = next((i for i, seg in enumerate(first) if seg.text.strip()), None)
+    if lead is not None and first[lead].href is not None:
+        end = lead
+        while end < len(first) and first[end].href == first[lead].href:
+            end += 1
+        return 0, line_text(first[lead:end]), [], first[end:]
+    return 0, line_text(first), [], []
+
+
+_QUOTED = re.compile(r"[\"“](?P<title>[^\"“”]{8,}?)[,.]?[\"”]")
+
+
+def _quoted_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]] | None:
+    for index, line in enumerate(lines):
+        text = "".join(seg.text for seg in line)
+        m = _QUOTED.search(text)
+        if m is not None and len(m.group("title").split()) >= 2:
+            return index, m.group("title"), _slice(line, 0, m.start()), _slice(line, m.end())
+    return None
+
+
+def _slice(line: list[Seg], start: int, end: int | None = None) -> list[Seg]:
+    """The segments covering characters [start, end) of the line's text."""
+    out: list[Seg] = []
+    pos = 0
+    stop = end if end is not None else sum(len(seg.text) for seg in line)
+    for seg in line:
+        seg_end = pos + len(seg.text)
+        lo, hi = max(start, pos), min(stop, seg_end)
+        if lo < hi:
+            out.append(Seg(seg.text[lo - pos : hi - pos], seg.bold, seg.href))
+        pos = seg_end
+    return out
+
+
 def to_paper(entry: RawEntry) -> Paper | None:
     lines = entry.lines
-    first = _first_bold(lines)
-    rest: list[Seg]
-    if first is None:
-        if not lines:
-            return None
-        title_index, title, rest = 0, line_text(lines[0]), []
-    else:
-        title_index, title, rest = first
+    found = _find_title(lines)
+    if found is None:
+        return None
+    title_index, title, before, rest = found
     title = title.strip().rstrip(".,;")
     if not title:
         return None
     text_lines: list[list[Seg]] = []
-    rest = _strip_leading_separator(rest)
-    if rest and line_text(rest) and not _is_link_only(rest):
-        text_lines.append(rest)
+    for piece in (_strip_separators(before), _strip_separators(rest)):
+        if piece and line_text(piece) and not _is_link_only(piece):
+            text_lines.append(piece)
     text_lines += [
         line for line in lines[title_index + 1 :] if line_text(line) and not _is_link_only(line)
     ]
     text_lines = [_without_trailing_links(line) for line in text_lines]
     authors: tuple[Author, ...] = ()
-    if text_lines and _looks_like_authors(text_lines[0]):
+    if text_lines:
         # "A, B and C. Venue 2024." on one line: the first full stop that does not end an
         # initial ("D. E. Keyes") closes the author list.
-        names, after = _split_at_sentence_end(text_lines.pop(0))
-        authors = parse_authors(names)
-        if line_text(after):
-            text_lines.insert(0, after)
-    venue = " ".join(line_text(line) for line in text_lines).strip().rstrip(".").strip()
+        names, after = _split_at_sentence_end(text_lines[0])
+        if _looks_like_authors(names):
+            text_lines.pop(0)
+            authors = parse_authors(names)
+            if line_text(after):
+                text_lines.insert(0, after)
+    venue = " ".join(line_text(line) for line in text_lines).strip(_SEPARATORS + ".").strip()
     links = _links(entry)
     arxiv = next((a for a in (arxiv_id_from_url(link.url) for link in links) if a), None)
     if arxiv is None:
