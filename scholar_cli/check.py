@@ -166,7 +166,9 @@ _MONTHS = {
     for m in names
 }  # fmt: skip
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/.](\d{1,2})(?:[-/.](\d{1,4}))?$")
-_NAMED_DATE = re.compile(r"^(?:(\d{1,2})\s+)?([a-z]+)\.?(?:\s+(\d{1,2}))?,?\s+(\d{4})$")
+_NAMED_DATE = re.compile(
+    r"^(?:(\d{1,2})\s+)?([a-z]+)\.?(?:\s+(\d{1,2})(?:st|nd|rd|th)?)?,?\s+(\d{4})$"
+)
 _BADGE_COUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*([kmb]?)\+?$", re.IGNORECASE)
 
 
@@ -841,6 +843,13 @@ def _date_ok(text: str) -> bool:
     m = re.match(r"^(\d{1,2})[-/.](\d{4})$", s)
     if m:
         return _valid(int(m.group(2)), int(m.group(1)))
+    m = re.match(r"^(\d{4})[-/.\s]([a-z]+)\.?$", s)  # 2024-Dec
+    if m:
+        month = _MONTHS.get(m.group(2))
+        return month is not None and _valid(int(m.group(1)), month)
+    m = re.match(r"^(spring|summer|fall|autumn|winter)\s+(\d{4})$", s)
+    if m:
+        return _valid(int(m.group(2)), 1)
     m = _NAMED_DATE.match(s)
     if m:
         month = _MONTHS.get(m.group(2))

@@ -188,7 +188,7 @@ def test_repos_page_when_github_answers_everything(env: dict[str, str]) -> None:
 LINT_ROWS: list[Row] = [
     ("malformed-id", "error", 32, "arXiv:2502.1234", ""),
     ("malformed-id", "error", 36, "https://arxiv.org/abs/2513.12345", ""),
-    ("empty-title", "error", 41, "Ana Pérez", ""),
+    ("empty-title", "error", 41, "", ""),
     ("bad-news-date", "warning", 6, "13/2025", ""),
     ("bad-news-date", "warning", 7, "2025-02-30", ""),
     ("bad-news-date", "warning", 9, "Summer 2O25", ""),

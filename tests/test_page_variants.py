@@ -423,3 +423,51 @@ def test_profile_readme_styles(tmp_path: Path) -> None:
         ("2025-01", "Paper accepted at ICLR."),
         ("Dec 2024", "Started at the lab."),
     ]
+
+
+def test_publication_styles_seen_on_real_homepages() -> None:
+    page = parse_page(fixture_page("academic-styles.md"))
+    assert [
+        (p.line, p.title, [(a.name, a.bold, a.equal) for a in p.authors], p.venue, p.years)
+        for p in page.papers
+    ] == [
+        (17, "Scaling Laws for Sparse Models",
+         [("Jane Doe", True, False), ("Bob Lee", False, False), ("Carol Chen", False, False)],
+         "ICML 2024 (Oral)", (2024,)),
+        (20, "Sparse Attention for Long Video",
+         [("Jane Doe", False, False), ("Bob Lee", False, False), ("Carol Chen", False, False)],
+         "In ICML, 2024", (2024,)),
+        (21, "Sketching for Regression", [("A. Kumar", False, False), ("J. Doe", True, False)],
+         "SODA 2020", (2020,)),
+        (25, "Routing Tokens Without Tears",
+         [("Alice Wang", False, True), ("Jane Doe", True, True), ("Bob Lee", False, False)],
+         "arXiv 2025", (2025,)),
+        (28, "A Paper With Venue On Same Line", [("Jane Doe", False, False), ("Bob Lee", False, False)],
+         "NeurIPS 2022 (Spotlight)", (2022,)),
+        (32, "Camera-ready Title: With Colon", [("Jane Doe", False, False), ("Bob Lee", False, False)],
+         "ACL 2023, Outstanding Paper Award", (2023,)),
+        (33, "Superscript Affiliations", [("Jane Doe", False, False), ("Bob Lee", False, False)],
+         "WWW 2021", (2021,)),
+        # No year in the venue: the "### 2019" sub-heading gives it.
+        (37, "Old Workshop Paper", [("Jane Doe", True, False), ("Bob Lee", False, False)],
+         "Workshop on Old Things", (2019,)),
+        # A folded <details> list is two papers, not one.
+        (42, "Old Paper One", [("Jane Doe", False, False), ("Bob Lee", False, False)],
+         "BMVC 2018", (2018,)),
+        (43, "Old Paper Two", [("Jane Doe", False, False), ("Bob Lee", False, False)],
+         "WACV 2017", (2017,)),
+    ]  # fmt: skip
+    # The "(* denotes equal contribution…)" note is not a paper; sub-headings ("Conference",
+    # "Journal") do not end the Publications section.
+    assert page.sections == ("News", "Publications", "Projects")
+    # A pipe table of news is one item a row, its header row none.
+    assert [(n.line, n.date, n.text) for n in page.news] == [
+        (8, "Jan 15, 2025", "Our paper was accepted at ICLR 2025."),
+        (9, "Nov 3, 2024", "Invited talk at Stanford."),
+    ]
+    assert [(p.title, p.repos, p.mentions, p.description) for p in page.projects] == [
+        ("TinyServe", ("janedoe/tinyserve",), (), "a tiny LLM inference server"),
+        ("ZeroOpt", ("janedoe/zeroopt",), ("google-deepmind/optax",),
+         "zeroth-order optimizers, built on Optax"),
+        ("PaperBot", ("janedoe/paperbot",), (), "A bot that summarizes arXiv papers"),
+    ]  # fmt: skip

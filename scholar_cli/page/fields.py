@@ -28,7 +28,9 @@ _DATE_RE = re.compile(
     r"\d{4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?"
     r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}"
     r"|\d{1,2}[-/.]\d{4}"
-    rf"|(?:\d{{1,2}}\s+)?(?:{_MONTHS})\.?(?:\s+\d{{1,2}})?,?\s+\d{{4}}"
+    rf"|(?:\d{{1,2}}\s+)?(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+\d{{4}}"
+    rf"|\d{{4}}[-/.\s](?:{_MONTHS})\b\.?"
+    r"|(?:spring|summer|fall|autumn|winter)\s+\d{4}"
     r"|\d{4}"
     r")(?![\d])[\s\])*_]*[:\-–—|]?\s*",
     re.IGNORECASE,
@@ -44,16 +46,45 @@ def _is_link_only(line: list[Seg]) -> bool:
     return any(seg.href for seg in line) and bool(_LINK_ONLY_FILLER.match(rest))
 
 
-def _first_bold(lines: list[list[Seg]]) -> tuple[int, str, list[Seg]] | None:
-    """(line index, bold text, what follows it on that line) for the first bold run."""
+def _bold_runs(line: list[Seg]) -> list[tuple[int, int]]:
+    """(start, end) segment indexes of each run of bold text on the line."""
+    runs: list[tuple[int, int]] = []
+    j = 0
+    while j < len(line):
+        if line[j].bold and line[j].text.strip():
+            k = j
+            while k < len(line) and (line[k].bold or not line[k].text.strip()):
+                k += 1
+            runs.append((j, k))
+            j = k
+        else:
+            j += 1
+    return runs
+
+
+def _is_listed_name(line: list[Seg], j: int, k: int) -> bool:
+    """Is the bold run line[j:k] a name in a list of authors (the owner, bolded)?"""
+    before = "".join(seg.text for seg in line[:j]).rstrip()
+    after = "".join(seg.text for seg in line[k:]).lstrip().lstrip("*†‡#^\\0123456789 ")
+    text = "".join(seg.text for seg in line[j:k]).strip()
+    if ":" in text or len(text.split()) > 5:
+        return False  # "ZO2: Scalable …" is a title however it is punctuated around
+    return before.endswith((",", " and", "&")) or after.startswith((",", "and ", "&"))
+
+
+def _first_bold(
+    lines: list[list[Seg]], *, only: int | None = None
+) -> tuple[int, str, list[Seg], list[Seg]] | None:
+    """(line index, bold text, what precedes and follows it on that line) for the first bold
+    run that is not an author's name in a list; `only` limits the search to one line."""
     for i, line in enumerate(lines):
-        for j, seg in enumerate(line):
-            if seg.bold and seg.text.strip():
-                k = j
-                while k < len(line) and (line[k].bold or not line[k].text.strip()):
-                    k += 1
-                text = " ".join("".join(s.text for s in line[j:k]).split())
-                return i, text, line[k:]
+        if only is not None and i != only:
+            continue
+        for j, k in _bold_runs(line):
+            if _is_listed_name(line, j, k):
+                continue
+            text = " ".join("".join(s.text for s in line[j:k]).split())
+            return i, text, line[:j], line[k:]
     return None
 
 
@@ -72,30 +103,70 @@ def _unique(items: list[str]) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
+# Affiliation digits and equal-contribution notes that follow a name, not part of it.
+_NAME_NOTES = re.compile(
+    r"\((?:equal contribution|co-first(?: author)?|equal|joint first)\)"
+    r"|\^"
+    r"|(?<=[^\d\s])\d+(?=$|\s*[*†‡#])",
+    re.IGNORECASE,
+)
+# Words that make a short capitalised phrase a venue or status, not a person.
+_NOT_NAME_WORDS = {
+    "in", "under", "proceedings", "proc", "journal", "conference", "workshop", "review",
+    "submitted", "preprint", "accepted", "transactions", "letters", "nature", "science", "ieee",
+    "acm", "arxiv", "thesis", "symposium", "international", "annual", "forthcoming", "to",
+    "appear", "technical", "report",
+}  # fmt: skip
+_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "del", "la", "le", "bin", "al"}
+
+
+def _clean_name(piece: str) -> str:
+    return " ".join(_NAME_NOTES.sub(" ", piece).split()).strip(" .*†‡#")
+
+
+def _is_name(piece: str) -> bool:
+    """ "Jane Doe", "D. E. Keyes", "Ludwig van Beethoven"; not "In ACL" or "Nature Methods"."""
+    words = _clean_name(piece).split()
+    if not 1 < len(words) <= 5 or re.search(r"\d", " ".join(words)):
+        return False
+    for word in words:
+        bare = word.strip(".,-'’")
+        if bare.lower() in _NOT_NAME_WORDS:
+            return False
+        if not (bare[:1].isupper() or bare.lower() in _PARTICLES):
+            return False
+    return True
+
+
 def _looks_like_authors(line: list[Seg]) -> bool:
     if any(seg.bold and seg.text.strip() for seg in line):
         return True
-    parts = [p for p in _AUTHOR_SPLIT_RE.split(line_text(line)) if p.strip()]
+    text = re.sub(r"\(\s*(?:19|20)\d\d\s*\)", " ", line_text(line))  # APA's "(2024)"
+    parts = [p for p in _AUTHOR_SPLIT_RE.split(text) if p.strip()]
     if len(parts) < 2:
-        return False
-    return all(not re.search(r"\d", p) and len(p.split()) <= 6 for p in parts)
+        return len(parts) == 1 and _is_name(parts[0])
+    names = [_clean_name(p) for p in parts]
+    return all(not re.search(r"\d", p) and 0 < len(p.split()) <= 6 for p in names)
 
 
 _SEPARATORS = " \t—–-:,;.|·•[]()"
-_SENTENCE_END = re.compile(r"(?<=\S{2})\.\s+(?=\S)|(?<=[a-z)])\.\s+(?=\S)")
+_JOINERS = " \t—–-:,;.|·•"  # what may join a title, authors and venue; never brackets
+# The end of the author list: a full stop that does not end an initial ("D. E. Keyes"), or a
+# dash or bar between parts ("**Title** - A, B - NeurIPS 2022").
+_SENTENCE_END = re.compile(r"(?<=\S{2})\.\s+(?=\S)|(?<=[a-z)])\.\s+(?=\S)|\s+[-–—|]\s+(?=\S)")
 
 
 def _strip_separators(line: list[Seg]) -> list[Seg]:
     """`**Title** — Authors…`: drop the dash, colon or full stop joining a title to its
     neighbours, at both ends."""
     out = list(line)
-    while out and not out[0].text.strip(_SEPARATORS):
+    while out and not out[0].text.strip(_JOINERS):
         out.pop(0)
-    while out and not out[-1].text.strip(_SEPARATORS):
+    while out and not out[-1].text.strip(_JOINERS):
         out.pop()
     if out:
-        out[0] = Seg(out[0].text.lstrip(_SEPARATORS), out[0].bold, out[0].href)
-        out[-1] = Seg(out[-1].text.rstrip(_SEPARATORS), out[-1].bold, out[-1].href)
+        out[0] = Seg(out[0].text.lstrip(_JOINERS), out[0].bold, out[0].href)
+        out[-1] = Seg(out[-1].text.rstrip(_JOINERS), out[-1].bold, out[-1].href)
     return out
 
 
@@ -105,6 +176,24 @@ def _without_trailing_links(line: list[Seg]) -> list[Seg]:
     while end and (line[end - 1].href is not None or not line[end - 1].text.strip(_SEPARATORS)):
         end -= 1
     return line[:end] if end and any(seg.href is None for seg in line[:end]) else line
+
+
+def _split_authors(line: list[Seg]) -> tuple[list[Seg], list[Seg]]:
+    """The author list at the start of `line`, and the rest (venue text)."""
+    head, tail = _split_at_sentence_end(line)
+    if tail or _looks_like_authors(head):
+        return head, tail
+    # "Jane Doe, Bob Lee, ACL 2023, Outstanding Paper": the names are the leading parts.
+    text = "".join(seg.text for seg in line)
+    end = 0
+    names = 0
+    for m in re.finditer(r"[^,]+(?:,|$)", text):
+        if not _is_name(m.group().rstrip(",")):
+            break
+        end, names = m.end(), names + 1
+    if names >= 2 and end < len(text):
+        return _slice(line, 0, end - 1), _slice(line, end)
+    return line, []
 
 
 def _split_at_sentence_end(line: list[Seg]) -> tuple[list[Seg], list[Seg]]:
@@ -147,9 +236,10 @@ def parse_authors(line: list[Seg]) -> tuple[Author, ...]:
         name = " ".join(piece.split())
         if name.lower().startswith("and "):
             name = name[4:]
-        equal = any(mark in name for mark in _EQUAL_MARKS)
-        name = " ".join(name.translate({ord(c): " " for c in _EQUAL_MARKS}).split())
-        name = name.strip(" .")
+        equal = any(mark in name for mark in _EQUAL_MARKS) or bool(
+            re.search(r"\((?:equal contribution|co-first|equal|joint first)", name, re.I)
+        )
+        name = _clean_name(name.translate({ord(c): " " for c in _EQUAL_MARKS}))
         if not name or name.lower() in ("et al", "others"):
             continue
         authors.append(Author(name, is_bold, equal))
@@ -163,20 +253,15 @@ def years_in(text: str) -> tuple[int, ...]:
 def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]] | None:
     """(line index, title, text before it, text after it on that line).
 
-    In order: a quoted title when the bold text is the owner's name in an author list
-    (`**Ana**, Bo. "Title." ACL.`); the first bold run; a link that opens the entry
-    (`[Title](url) — Venue`); a quoted title; else the whole first line."""
+    In order: bold text on the first line that is not a name in an author list; a link that
+    opens the entry (`[Title](url) — Venue`); a quoted title (`A, B. "Title." In ACL.`);
+    bold text on a later line; the second sentence after an author list (`A, B (2024).
+    Title. Venue.`); else the whole first line."""
     if not lines:
         return None
-    bold = _first_bold(lines)
-    quoted = _quoted_title(lines)
+    bold = _first_bold(lines, only=0)
     if bold is not None:
-        index, text, after = bold
-        names_follow = line_text(after).startswith(",")
-        if not (quoted is not None and quoted[0] == index and names_follow):
-            return index, text, [], after
-    if quoted is not None:
-        return quoted
+        return bold
     first = lines[0]
     lead = next((i for i, seg in enumerate(first) if seg.text.strip()), None)
     if lead is not None and first[lead].href is not None:
@@ -184,6 +269,23 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
         while end < len(first) and first[end].href == first[lead].href:
             end += 1
         return 0, line_text(first[lead:end]), [], first[end:]
+    quoted = _quoted_title(lines)
+    if quoted is not None:
+        return quoted
+    bold = _first_bold(lines)
+    if bold is not None and not _looks_like_authors(first):
+        # A plain first line ("Title\nAlice, **Jane**") is the title, not a later bold line.
+        return 0, line_text(first), [], []
+    if bold is not None:
+        return bold
+    names, rest = _split_at_sentence_end(first)
+    if rest and _looks_like_authors(names):
+        title, venue = _split_at_sentence_end(rest)
+        if line_text(title):
+            return 0, line_text(title), names, venue
+    if _bold_runs(first) and _looks_like_authors(first):
+        # "**Ana Pérez**, Bo Li" first: the entry lost its title (check reports empty-title).
+        return 0, "", first, []
     return 0, line_text(first), [], []
 
 
@@ -220,7 +322,7 @@ def to_paper(entry: RawEntry) -> Paper | None:
         return None
     title_index, title, before, rest = found
     title = title.strip().rstrip(".,;")
-    if not title:
+    if not title and not before:
         return None
     text_lines: list[list[Seg]] = []
     for piece in (_strip_separators(before), _strip_separators(rest)):
@@ -234,25 +336,32 @@ def to_paper(entry: RawEntry) -> Paper | None:
     if text_lines:
         # "A, B and C. Venue 2024." on one line: the first full stop that does not end an
         # initial ("D. E. Keyes") closes the author list.
-        names, after = _split_at_sentence_end(text_lines[0])
+        names, after = _split_authors(text_lines[0])
         if _looks_like_authors(names):
             text_lines.pop(0)
             authors = parse_authors(names)
             if line_text(after):
                 text_lines.insert(0, after)
-    venue = " ".join(line_text(line) for line in text_lines).strip(_SEPARATORS + ".").strip()
+    venue = " ".join(line_text(line) for line in text_lines).strip(_JOINERS).strip()
     links = _links(entry)
     arxiv = next((a for a in (arxiv_id_from_url(link.url) for link in links) if a), None)
     if arxiv is None:
         in_text = arxiv_ids_in_text(_entry_text(entry))
         arxiv = in_text[0] if in_text else None
     repos = [r for r in (github_repo_from_url(link.url) for link in links) if r]
+    # Years the venue names, else a year sub-heading the entry sits under ("### 2024").
+    years = years_in(venue) or years_in(entry.context)
+    lead = next((seg for seg in lines[0] if seg.text.strip()), None)
+    marked_up = bool(_bold_runs(lines[title_index])) or (lead is not None and lead.href is not None)
+    plain = not marked_up and _quoted_title(lines) is None
+    if plain and not years and arxiv is None and entry.tag == "p":
+        return None  # a note ("* denotes equal contribution"), not a paper
     return Paper(
         line=entry.line,
         title=title,
         authors=authors,
         venue=venue,
-        years=years_in(venue),
+        years=years,
         links=links,
         arxiv=arxiv,
         repos=_unique(repos),
@@ -261,38 +370,63 @@ def to_paper(entry: RawEntry) -> Paper | None:
 
 
 def to_project(entry: RawEntry, badges: list[Badge]) -> Project | None:
-    first = _first_bold(entry.lines)
-    if first is None:
+    lines = entry.lines
+    found = _first_bold(lines)
+    title_href: str | None = None
+    if found is None and lines:
+        # "[PaperBot](https://github.com/o/paperbot): A bot …": the opening link is the title.
+        first = lines[0]
+        lead = next((i for i, seg in enumerate(first) if seg.text.strip()), None)
+        if lead is None or first[lead].href is None:
+            return None
+        title_href = first[lead].href
+        end = lead
+        while end < len(first) and first[end].href == title_href:
+            end += 1
+        found = (0, line_text(first[lead:end]), first[:lead], first[end:])
+    if found is None:
         return None
-    title_index, title, _rest = first
-    title_lines = {i for i, line in enumerate(entry.lines) if any(s.bold for s in line)}
+    title_index, title, _before, after = found
+    if title_href is None:
+        # A bold link ("[**ZeroOpt**](…)") is the title's own link too.
+        title_href = next((seg.href for seg in lines[title_index] if seg.bold and seg.href), None)
+    title = title.strip().rstrip(".,;:")
     own: list[str] = [b.repo for b in badges if b.repo and b.kind != "other"]
     mentions: list[str] = []
     for link, _line in entry.links:
         repo = github_repo_from_url(link.url)
         if repo is None:
             continue
-        on_title_line = any(
-            any(seg.href == link.url for seg in entry.lines[i]) for i in title_lines
+        label = link.label.strip().lower()
+        is_own = (
+            link.url == title_href
+            or label in _CODE_LABELS
+            or any(word in label for word in ("github", "code", "star"))
+            or label == title.lower()
         )
-        if on_title_line or link.label.strip().lower() in _CODE_LABELS:
-            own.append(repo)
-        else:
-            mentions.append(repo)
+        (own if is_own else mentions).append(repo)
     own_unique = _unique(own)
     owned = {r.lower() for r in own_unique}
-    description: list[str] = []
-    for i, line in enumerate(entry.lines):
+    title_lines = {i for i, line in enumerate(lines) if _bold_runs(line)}
+    # The description: what follows the title on its line, then the lines up to the next
+    # bold sub-title (a nested item such as the HTML page's tiny-lib-item).
+    not_prose = {title_href} | {
+        link.url
+        for link, _line in entry.links
+        if link.label.strip().lower() in _CODE_LABELS or "star" in link.label.lower()
+    }
+    prose = [seg for seg in after if seg.href is None or seg.href not in not_prose]
+    description = [line_text(_strip_separators(prose))]
+    for i, line in enumerate(lines):
         if i <= title_index:
             continue
         if i in title_lines:
             break
-        if line_text(line):
-            description.append(line_text(line))
+        description.append(line_text(line))
     return Project(
         line=entry.line,
-        title=title.strip().rstrip(".,;"),
-        description=" ".join(description),
+        title=title,
+        description=" ".join(d for d in description if d),
         repos=own_unique,
         mentions=tuple(r for r in _unique(mentions) if r.lower() not in owned),
         links=_links(entry),

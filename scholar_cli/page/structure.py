@@ -27,7 +27,8 @@ _SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "area", "col", "embed"}
 # Elements that open an entry when they start inside a section and no entry is open.
-_ENTRY_TAGS = {"li", "p", "div", "article", "section", "tr", "blockquote", "details", "figure"}
+# (Not <details>: a folded "Older publications" list holds many entries.)
+_ENTRY_TAGS = {"li", "p", "div", "article", "section", "tr", "blockquote", "figure"}
 # Elements whose edges end a visual line.
 _LINE_TAGS = {
     "p", "div", "li", "ul", "ol", "tr", "td", "th", "blockquote", "section", "article",
@@ -68,6 +69,8 @@ class RawEntry:
     section: str
     tag: str
     line: int
+    context: str = ""  # the latest sub-heading inside the section ("2024", "Preprints")
+    header_row: bool = False  # a table row of <th> cells only
     lines: list[list[Seg]] = field(default_factory=lambda: [[]])
     links: list[tuple[Link, int]] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
@@ -119,7 +122,8 @@ def render_body(body: str, first_line: int) -> str:
     """CommonMark -> HTML with each block's 1-based file line attached."""
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark")
+    # CommonMark plus GFM pipe tables: news and project tables are common on homepages.
+    md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse(body)
     for tok in tokens:
         if tok.map is None:
@@ -167,6 +171,7 @@ class _Walker(HTMLParser):
         self._entry: RawEntry | None = None
         self._entry_depth = 0
         self._generated = False  # inside a scholar marker block
+        self._context = ""  # latest sub-heading within the current section
 
     # -- positions ------------------------------------------------------------------------
     def _line(self) -> int:
@@ -212,8 +217,12 @@ class _Walker(HTMLParser):
             and self._section[0] is not None
             and tag in _ENTRY_TAGS
         ):
-            self._entry = RawEntry(self._section[0], self._section[1], tag, line)
+            self._entry = RawEntry(
+                self._section[0], self._section[1], tag, line, self._context, tag == "tr"
+            )
             self._entry_depth = len(self._stack) + 1
+        if tag == "td" and self._entry is not None:
+            self._entry.header_row = False
         self._stack.append(tag)
         if tag in _LINE_TAGS:
             self._newline()
@@ -291,10 +300,18 @@ class _Walker(HTMLParser):
 
     def _on_heading(self, level: int, text: str) -> None:
         kind = section_kind(text)
-        if kind is not None:
+        inside = self._section is not None and level > self._section[2]
+        if inside and self._section is not None:
+            # "### Preprints", "### Journal", "### 2024" under "## Publications": the outer
+            # section goes on (a deeper heading of another kind switches the kind only).
+            outer_kind, outer_name, outer_level = self._section
+            self._section = (kind or outer_kind, outer_name, outer_level)
+            self._context = text
+        elif kind is not None:
             self._section = (kind, text, level)
+            self._context = ""
             self.result.sections.append(text)
-        elif self._section is not None and level <= self._section[2]:
+        elif self._section is not None:
             self._section = None  # a sibling heading like "Reviewer Service" ends the section
 
     def _newline(self) -> None:
@@ -302,7 +319,7 @@ class _Walker(HTMLParser):
             self._entry.lines.append([])
 
     def finish_entry(self) -> None:
-        if self._entry is not None:
+        if self._entry is not None and not self._entry.header_row:
             self._entry.lines = [line for line in self._entry.lines if line]
             self.result.entries.append(self._entry)
         self._entry = None
