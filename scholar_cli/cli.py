@@ -74,7 +74,7 @@ def handles_errors(func: F) -> F:
         except (typer.Exit, SystemExit, KeyboardInterrupt):
             raise
         except Exception as e:  # a bug: say so plainly, never a bare traceback in cron mail
-            if "-v" in sys.argv or "--verbose" in sys.argv:
+            if kwargs.get("verbose") or _GLOBAL_FLAGS["verbose"]:
                 raise
             _fail(
                 f"internal error: {type(e).__name__}: {e} (rerun with -v for the traceback)",
@@ -90,14 +90,30 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+VerboseOption = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Log each request and cache hit.")
+]
+
+# -q/-v also work before the command (`scholar -v list papers`), as the messages suggest.
+_GLOBAL_FLAGS = {"quiet": False, "verbose": False}
+
+
 @app.callback()
 def _root(
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
-    pass
+    _GLOBAL_FLAGS.update(quiet=quiet, verbose=verbose)
+
+
+def _flags(quiet: bool, verbose: bool) -> tuple[bool, bool]:
+    """A command's -q/-v, or the ones given before the command."""
+    return quiet or _GLOBAL_FLAGS["quiet"], verbose or _GLOBAL_FLAGS["verbose"]
 
 
 PageOption = Annotated[
@@ -125,10 +141,6 @@ CacheDirOption = Annotated[
         help="Record store folder. Default: $SCHOLAR_CACHE_DIR, else the user cache folder.",
         show_default=False,
     ),
-]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
-VerboseOption = Annotated[
-    bool, typer.Option("--verbose", "-v", help="Log each request and cache hit.")
 ]
 
 
@@ -303,6 +315,7 @@ def list_command(
     """List the papers, projects, news or GitHub repositories on the page."""
     from scholar_cli import commands, render, views
 
+    quiet, verbose = _flags(quiet, verbose)
     _setup_logging(verbose)
     _choice("KIND", kind, views.KINDS)
     _choice("--format", output_format, render.FORMATS)
@@ -405,6 +418,7 @@ def refresh_command(
     """Rewrite star badges and the tables between scholar markers; nothing else changes."""
     from scholar_cli import commands
 
+    quiet, verbose = _flags(quiet, verbose)
     _setup_logging(verbose)
     if not lock_timeout >= 0:
         raise UsageError(f"--lock-timeout: {lock_timeout:g} is not zero or more seconds")
@@ -477,6 +491,7 @@ def check_command(
     """Report what on the page arXiv and GitHub contradict, and what is malformed."""
     from scholar_cli import commands, render
 
+    quiet, verbose = _flags(quiet, verbose)
     _setup_logging(verbose)
     _choice("--format", output_format, ("table", "json", "github"))
     _choice("--fail-on", fail_on, (*SEVERITY_RANK, "never"))

@@ -280,3 +280,18 @@ def test_cache_info_and_clear(env: dict[str, str], tmp_path: Path) -> None:
         "page records: 0",
         "arxiv-search records: 0",
     ]
+
+
+@needs_shared
+def test_quiet_and_verbose_also_work_before_the_command(
+    env: dict[str, str], unused_port: int
+) -> None:
+    nowhere = {**env, "GITHUB_API_URL": f"http://127.0.0.1:{unused_port}"}
+    loud = scholar(nowhere, "list", "repos", "-p", MD, "--offline")
+    assert loud.stderr.startswith("scholar: GitHub: offline; no cached value for ")
+    quiet = scholar(nowhere, "-q", "list", "repos", "-p", MD, "--offline")
+    assert (quiet.exit_code, quiet.stderr) == (0, "")
+    verbose = scholar(env, "-v", "list", "repos", "-p", MD)
+    assert re.search(
+        r"^scholar: GET http://127\.0\.0\.1:\d+/repos/liangyuwang/zo2 ", verbose.stderr, re.M
+    )
