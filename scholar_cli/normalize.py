@@ -15,6 +15,7 @@ from collections.abc import Sequence
 __all__ = [
     "author_key",
     "compare_authors",
+    "fold_accents",
     "fold_text",
     "normalize_title",
     "same_author",
@@ -58,6 +59,13 @@ _TITLE_TOKEN = re.compile(r"\w+|[^\w\s]")
 _TRAILING_PUNCT = " .,;"
 
 
+def fold_accents(text: str) -> str:
+    """Case- and accent-insensitive form for matching: "Müller" -> "muller"."""
+    s = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+    s = "".join(c for c in s if not unicodedata.combining(c))
+    return " ".join(s.casefold().split())
+
+
 def fold_text(text: str) -> str:
     """Casefolded text without accents, LaTeX markup, Markdown emphasis or typographic quotes.
 
@@ -75,10 +83,7 @@ def fold_text(text: str) -> str:
     s = _LATEX_COMMAND.sub(r"\1 ", s)  # \alpha -> alpha: the name is the closest plain text
     s = s.replace("{", "").replace("}", "")
     s = _MARKDOWN_MARKS.sub("", s.replace("`", ""))
-    s = s.translate(_QUOTES).translate(_SPECIAL_LETTERS)
-    s = unicodedata.normalize("NFKD", s)
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    return " ".join(s.casefold().split())
+    return fold_accents(s.translate(_QUOTES))
 
 
 def normalize_title(title: str) -> str:

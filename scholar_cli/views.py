@@ -110,11 +110,10 @@ def paper_years(paper: Paper, record: ArxivRecord | None) -> tuple[int, ...]:
 
 
 def normalize_text(text: str) -> str:
-    # The page reader's folding, imported only when a filter or sort needs it: importing the
-    # reader would load the parsers on warm runs that never parse.
-    from scholar_cli.page.structure import normalize_text as fold
+    # Imported only when a filter or sort needs it: a plain warm `list` never folds text.
+    from scholar_cli.normalize import fold_accents
 
-    return fold(text)
+    return fold_accents(text)
 
 
 def _contains(needle: str | None, *haystacks: str) -> bool:

@@ -11,11 +11,11 @@ blocks).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from scholar_cli.models import Link
+from scholar_cli.normalize import fold_accents
 
 SectionKind = str  # "papers" | "projects" | "news"
 
@@ -95,27 +95,13 @@ class Walk:
 
 def section_kind(heading: str) -> SectionKind | None:
     """ "📝 Selected Publications" -> "papers"; "Reviewer Service" -> None."""
-    words = normalize_text(heading)
+    words = fold_accents(heading)
     words = re.sub(r"[^\w' -]+", " ", words).strip()
     for kind, keys in _SECTION_WORDS:
         for key in keys:
             if re.search(rf"(?<![\w]){re.escape(key)}", words):
                 return kind
     return None
-
-
-# Letters that Unicode does not decompose into a base letter plus an accent.
-_FOLD = str.maketrans({
-    "Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "ß": "ss", "Æ": "AE",
-    "æ": "ae", "Œ": "OE", "œ": "oe", "ı": "i", "Þ": "Th", "þ": "th",
-})  # fmt: skip
-
-
-def normalize_text(text: str) -> str:
-    """Case- and accent-insensitive form for matching: "Müller" -> "muller"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
 
 
 def render_body(body: str, first_line: int) -> str:
