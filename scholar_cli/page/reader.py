@@ -13,7 +13,8 @@ from scholar_cli.models import Badge, BadgeKind, NewsItem, Page, Paper, Project,
 from scholar_cli.page.fields import to_news, to_paper, to_project
 from scholar_cli.page.frontmatter import Source, decode_source, read_source
 from scholar_cli.page.ids import classify_badge, github_repo_from_url, is_shields_url, same_url
-from scholar_cli.page.structure import Image, RawEntry, UnreadableHTML, render_body, walk_html
+from scholar_cli.page.dialect import choose_dialect, mask_hidden, render_html
+from scholar_cli.page.structure import Image, RawEntry, UnreadableHTML, walk_html
 
 # Image markup in the source, to find each badge's exact bytes. Only ever matched from a known
 # position forward, after the parsers have said an image with this URL is there.
@@ -29,13 +30,14 @@ _SRC_ATTR = re.compile(r"""\bsrc\s*=\s*(?:"(?P<d>[^"]*)"|'(?P<s>[^']*)'|(?P<u>[^
 def read_page(path: Path, data: bytes | None = None) -> Page:
     """Read the page at `path` (or `data`, its bytes already read)."""
     source = read_source(path) if data is None else decode_source(str(path), data)
-    body = source.text[source.body_start_char :]
-    html = render_body(body, source.body_start_line + 1)
+    dialect = choose_dialect(path.name, source.body_start_line > 0)
+    visible, _hidden = mask_hidden(source.text, source.body_start_char, dialect)
+    html = render_html(visible, source.body_start_char, dialect)
     try:
         walk = walk_html(html)
     except UnreadableHTML as e:
         raise PageError(path, f"HTML the parser cannot read ({e.problem})", e.line) from None
-    located = _locate_badges(source, walk.images)
+    located = _locate_badges(source, visible, walk.images)
     badges = [badge for _image, badge in located]
     # Entries hold the very Image objects the walk found, so identity ties a badge to its entry.
     badge_of = {id(image): badge for image, badge in located}
@@ -97,9 +99,10 @@ def _merge_continuations(entries: list[RawEntry]) -> list[RawEntry]:
     return merged
 
 
-def _locate_badges(source: Source, images: list[Image]) -> list[tuple[Image, Badge]]:
-    """Find the exact bytes of every shields.io image, in document order."""
-    text = source.text
+def _locate_badges(source: Source, text: str, images: list[Image]) -> list[tuple[Image, Badge]]:
+    """Find the exact bytes of every shields.io image, in document order.
+
+    `text` is the page as a visitor sees it (comments masked, offsets as in the file)."""
     line_starts = [0]
     for m in re.finditer(r"\r\n|\r|\n", text):
         line_starts.append(m.end())
