@@ -10,10 +10,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 from scholar_cli.errors import PageError
 from scholar_cli.models import Badge, BadgeKind, NewsItem, Page, Paper, Project, RepoRef, Syntax
+from scholar_cli.page.dialect import choose_dialect, mask_hidden, render_html
 from scholar_cli.page.fields import to_news, to_paper, to_project
 from scholar_cli.page.frontmatter import Source, decode_source, read_source
 from scholar_cli.page.ids import classify_badge, github_repo_from_url, is_shields_url, same_url
-from scholar_cli.page.dialect import choose_dialect, mask_hidden, render_html
 from scholar_cli.page.structure import Image, RawEntry, UnreadableHTML, walk_html
 
 # Image markup in the source, to find each badge's exact bytes. Only ever matched from a known

@@ -104,24 +104,6 @@ def section_kind(heading: str) -> SectionKind | None:
     return None
 
 
-def render_body(body: str, first_line: int) -> str:
-    """CommonMark -> HTML with each block's 1-based file line attached."""
-    from markdown_it import MarkdownIt
-
-    # CommonMark plus GFM pipe tables: news and project tables are common on homepages.
-    md = MarkdownIt("commonmark").enable("table")
-    tokens = md.parse(body)
-    for tok in tokens:
-        if tok.map is None:
-            continue
-        if tok.type == "html_block":
-            tok.content = f"<!--sl:{tok.map[0] + first_line}-->{tok.content}"
-        elif tok.nesting == 1:
-            tok.attrSet("data-sl", str(tok.map[0] + first_line))
-    html: str = md.renderer.render(tokens, md.options, {})
-    return html
-
-
 class UnreadableHTML(Exception):
     """html.parser gave up (it asserts on some malformed markup, e.g. `<![x`)."""
 
