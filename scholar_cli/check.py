@@ -86,7 +86,7 @@ from scholar_cli.normalize import (
     normalize_title,
     same_author,
 )
-from scholar_cli.page.ids import arxiv_id_from_url, arxiv_ids_in_text, parse_arxiv_id
+from scholar_cli.page.ids import ARXIV_HOSTS, arxiv_id_from_url, arxiv_ids_in_text, parse_arxiv_id
 from scholar_cli.views import Records
 
 __all__ = [
@@ -140,7 +140,6 @@ _VENUE_STOPWORDS = {
 }  # fmt: skip
 _TEXT_ID_CANDIDATE = re.compile(r"\barXiv\s*:\s*(?P<id>[\w./-]*\d[\w./-]*)", re.IGNORECASE)
 _ARXIV_PAPER_PATH = re.compile(r"^/(?:abs|pdf|html)/")
-_ARXIV_HOSTS = {"arxiv.org", "www.arxiv.org", "export.arxiv.org", "browse.arxiv.org"}
 # Hosts that homepages link to and that serve https (checked by hand); any host the page itself
 # links with https:// counts too.
 _HTTPS_HOSTS = {
@@ -709,7 +708,7 @@ def _lint_paper_ids(paper: Paper) -> list[Finding]:
     link_ids = []
     for link in paper.links:
         parts = urlsplit(link.url)
-        if parts.hostname not in _ARXIV_HOSTS or not _ARXIV_PAPER_PATH.match(parts.path):
+        if parts.hostname not in ARXIV_HOSTS or not _ARXIV_PAPER_PATH.match(parts.path):
             continue
         found = arxiv_id_from_url(link.url)
         if found is None:

@@ -9,7 +9,12 @@ from conftest import fixture_page, run
 
 from scholar_cli.models import ArxivId, Author
 from scholar_cli.page import parse_page
-from scholar_cli.page.ids import arxiv_id_from_url, github_repo_from_url, parse_arxiv_id
+from scholar_cli.page.ids import (
+    arxiv_id_from_url,
+    arxiv_ids_in_text,
+    github_repo_from_url,
+    parse_arxiv_id,
+)
 
 
 @pytest.mark.parametrize(
@@ -23,12 +28,35 @@ from scholar_cli.page.ids import arxiv_id_from_url, github_repo_from_url, parse_
         ("http://export.arxiv.org/abs/0704.0001", ArxivId("0704.0001")),
         ("https://arxiv.org/abs/hep-th/9901001v3", ArxivId("hep-th/9901001", 3)),
         ("https://arxiv.org/pdf/math.AG/0601001.pdf", ArxivId("math.AG/0601001")),
+        # The forms people paste: arXiv's own prefix, readers and mirrors, arXiv's DOI.
+        ("https://arxiv.org/abs/arXiv:2401.01234", ArxivId("2401.01234")),
+        ("https://www.alphaxiv.org/abs/2401.01234v2", ArxivId("2401.01234", 2)),
+        ("https://alphaxiv.org/overview/2401.01234", ArxivId("2401.01234")),
+        ("https://huggingface.co/papers/2401.01234", ArxivId("2401.01234")),
+        ("https://doi.org/10.48550/arXiv.2401.01234", ArxivId("2401.01234")),
+        ("https://dx.doi.org/10.48550/ARXIV.2401.01234", ArxivId("2401.01234")),
+        ("https://ar5iv.labs.arxiv.org/html/2401.01234", ArxivId("2401.01234")),
+        ("https://doi.org/10.1145/3662006.3662065", None),
+        ("https://huggingface.co/Qwen", None),
         ("https://arxiv.org/abs/not-an-id", None),
         ("https://example.org/abs/2503.12668", None),
     ],
 )
 def test_arxiv_urls(url: str, expected: ArxivId | None) -> None:
     assert arxiv_id_from_url(url) == expected
+
+
+def test_arxiv_ids_in_running_text() -> None:
+    text = (
+        "arXiv 2401.01234; see https://arxiv.org/abs/2305.12345v2, arXiv:hep-th/9901001 "
+        "and doi:10.48550/arXiv.2402.00001"
+    )
+    assert [str(a) for a in arxiv_ids_in_text(text)] == [
+        "2401.01234",
+        "2305.12345v2",
+        "hep-th/9901001",
+        "2402.00001",
+    ]
 
 
 def test_arxiv_id_years() -> None:

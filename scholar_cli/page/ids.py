@@ -23,14 +23,42 @@ _OLD_ID = rf"(?P<old>(?:{_OLD_ARCHIVES})(?:\.[A-Za-z]{{2}})?/\d{{7}})"
 _VERSION = r"(?:v(?P<version>\d+))?"
 _ID_RE = re.compile(rf"^(?:{_NEW_ID}|{_OLD_ID}){_VERSION}$", re.IGNORECASE)
 
-# arXiv:ID written in text, e.g. "preprint arXiv:2503.12668, 2025" or "arXiv: hep-th/9901001v2".
+# arXiv:ID written in text, e.g. "preprint arXiv:2503.12668, 2025", "arXiv: hep-th/9901001v2" or
+# "arXiv 2401.01234".
 _TEXT_ID_RE = re.compile(
-    rf"\barXiv\s*:\s*(?P<id>(?:\d{{4}}\.\d{{4,5}}|(?:{_OLD_ARCHIVES})(?:\.[A-Za-z]{{2}})?/\d{{7}})"
+    rf"\barXiv\s*[:\s]\s*(?P<id>(?:\d{{4}}\.\d{{4,5}}|(?:{_OLD_ARCHIVES})(?:\.[A-Za-z]{{2}})?/\d{{7}})"
     r"(?:v\d+)?)\b",
     re.IGNORECASE,
 )
-_ARXIV_HOSTS = {"arxiv.org", "www.arxiv.org", "export.arxiv.org", "browse.arxiv.org"}
-_ARXIV_PATH_RE = re.compile(r"^/(?:abs|pdf|html|format|ps)/(?P<rest>.+?)(?:\.pdf)?/?$")
+# Where people link a paper by its arXiv id: arXiv itself, its mirrors and readers, and the
+# DataCite DOI arXiv registers for every paper. Host -> path pattern with the id as `rest`.
+_ID_TAIL = r"(?:arxiv:)?(?P<rest>.+?)(?:\.pdf)?/?"
+ARXIV_HOSTS = frozenset(("arxiv.org", "www.arxiv.org", "export.arxiv.org", "browse.arxiv.org"))
+_ARXIV_PATHS: dict[str, re.Pattern[str]] = {
+    **dict.fromkeys(
+        ARXIV_HOSTS,
+        re.compile(rf"^/(?:abs|pdf|html|format|ps)/{_ID_TAIL}$", re.I),
+    ),
+    **dict.fromkeys(
+        ("alphaxiv.org", "www.alphaxiv.org"),
+        re.compile(rf"^/(?:abs|overview|pdf)/{_ID_TAIL}$", re.I),
+    ),
+    **dict.fromkeys(
+        ("ar5iv.org", "ar5iv.labs.arxiv.org", "www.ar5iv.org"),
+        re.compile(rf"^/(?:abs|html)/{_ID_TAIL}$", re.I),
+    ),
+    **dict.fromkeys(("huggingface.co", "hf.co"), re.compile(rf"^/papers/{_ID_TAIL}$", re.I)),
+    **dict.fromkeys(
+        ("doi.org", "dx.doi.org", "www.doi.org"),
+        re.compile(rf"^/10\.48550/arxiv\.{_ID_TAIL}$", re.I),
+    ),
+}
+# The same links written out in running text (not made into links by the site).
+_URL_IN_TEXT_RE = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf|html)/|alphaxiv\.org/(?:abs|overview)/|huggingface\.co/papers/"
+    r"|10\.48550/arxiv\.)(?:arxiv:)?(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)(?![\d.]*\d)",
+    re.IGNORECASE,
+)
 
 _GITHUB_HOSTS = {"github.com", "www.github.com"}
 # Paths under github.com that are not repositories.
@@ -72,23 +100,30 @@ def _new_id_ok(base: str) -> bool:
 
 
 def arxiv_id_from_url(url: str) -> ArxivId | None:
-    """The id an arxiv.org abs/pdf/html link points to (any of arXiv's hosts)."""
+    """The id a link to a paper points to: arxiv.org abs/pdf/html (also `abs/arXiv:ID`),
+    alphaxiv.org, ar5iv, huggingface.co/papers, or the DOI 10.48550/arXiv.ID."""
     parts = urlsplit(url.strip())
-    if parts.hostname not in _ARXIV_HOSTS:
+    pattern = _ARXIV_PATHS.get(parts.hostname or "")
+    if pattern is None:
         return None
-    m = _ARXIV_PATH_RE.match(unquote(parts.path))
+    m = pattern.match(unquote(parts.path))
     return parse_arxiv_id(m.group("rest")) if m else None
 
 
 def arxiv_ids_in_text(text: str) -> list[ArxivId]:
-    """Ids written as `arXiv:ID` in running text."""
-    found = (parse_arxiv_id(m.group("id")) for m in _TEXT_ID_RE.finditer(text))
-    return [a for a in found if a is not None]
+    """Ids written in running text, in order: `arXiv:ID`, `arXiv ID`, or a paper URL that the
+    site did not make a link."""
+    found = sorted(
+        [(m.start(), m.group("id")) for m in _TEXT_ID_RE.finditer(text)]
+        + [(m.start(), m.group("id")) for m in _URL_IN_TEXT_RE.finditer(text)]
+    )
+    ids = (parse_arxiv_id(text_id) for _at, text_id in found)
+    return [a for a in ids if a is not None]
 
 
 def strip_arxiv_ids(text: str) -> str:
     """The text without `arXiv:ID` mentions, so an id like 2012.01234 is not read as a year."""
-    return _TEXT_ID_RE.sub(" ", text)
+    return _URL_IN_TEXT_RE.sub(" ", _TEXT_ID_RE.sub(" ", text))
 
 
 def github_repo_from_url(url: str) -> str | None:
