@@ -327,16 +327,16 @@ def list_command(
     )
     if output_format == "table" and tablefmt not in render.table_formats():
         raise UsageError(f"--tablefmt: {tablefmt!r} is not a tabulate format")
-    _settings, page_path, options = prepare(
+    settings, page_path, options = prepare(
         page, {}, cache_dir=cache_dir, offline=offline, refresh=refresh, max_age=max_age
     )
     records = None
     failed = False
     if no_fetch:
-        loaded = commands.load_page(page_path)
+        loaded = commands.load_page(page_path, settings=settings)
     else:
         with commands.open_store(options) as store:
-            loaded = commands.load_page(page_path, store)
+            loaded = commands.load_page(page_path, store, settings)
             ids, repos = commands.needed_sources(loaded, kind)
             if ids or repos:
                 outcome = run_fetch(ids, repos, options, store, quiet=quiet, verbose=verbose)

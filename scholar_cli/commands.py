@@ -56,18 +56,23 @@ def open_store(options: FetchOptions) -> RecordStore:
     return RecordStore(options.cache_dir)
 
 
-def load_page(path: Path, store: RecordStore | None = None) -> Page:
+def load_page(
+    path: Path, store: RecordStore | None = None, settings: Settings | None = None
+) -> Page:
     """The parsed page; with a store, a page whose bytes did not change is not parsed again
     (a warm run then never loads the Markdown parser or PyYAML)."""
     # crc32 + length, not sha256: it only has to notice an edit, and zlib is already loaded
     # by diskcache while hashlib would cost a warm run several milliseconds.
     import zlib
 
-    from scholar_cli import __version__
-    from scholar_cli.page import read_page_bytes
+    from scholar_cli.page import READER_SCHEMA, read_page_bytes
 
     data = read_page_bytes(path)
-    digest = f"{__version__}:{len(data)}:{zlib.crc32(data):08x}"
+    sections = settings.paper_sections if settings is not None else ()
+    dialect = settings.dialect if settings is not None else None
+    # The reader's schema and the settings it reads with are part of what was parsed.
+    how = f"{READER_SCHEMA}:{dialect or ''}:{'|'.join(sections)}"
+    digest = f"{how}:{len(data)}:{zlib.crc32(data):08x}"
     key = str(path.resolve())
     if store is not None:
         entry = store.get("page", key)
@@ -75,11 +80,16 @@ def load_page(path: Path, store: RecordStore | None = None) -> Page:
             return Page.from_json_dict({**entry.record["page"], "path": str(path)})
     from scholar_cli.page import parse_page
 
-    page = parse_page(path, data)
+    page = parse_page(path, data, paper_sections=sections, dialect=dialect)
     if store is not None:
         record = {"digest": digest, "page": page.to_json_dict()}
         store.put("page", key, record, fetched_at=time.time())
     return page
+
+
+def reader_args(settings: Settings) -> dict[str, Any]:
+    """What parse_page takes from the settings."""
+    return {"paper_sections": settings.paper_sections, "dialect": settings.dialect}
 
 
 @dataclass(slots=True)
@@ -284,7 +294,7 @@ def run_refresh(
     # --check and --dry-run write nothing, not even a lock file (they work on read-only mounts).
     with page_lock(page_path, lock_timeout) if write else contextlib.nullcontext():
         original = read_page_bytes(page_path)
-        page = parse_page(page_path, original)
+        page = parse_page(page_path, original, **reader_args(settings))
         text = original.decode("utf-8")
         blocks = find_blocks(text, page_path)  # a bad marker fails before any request
         needs_papers = settings.data is not None or any(b.kind == "papers" for b in blocks)
@@ -309,7 +319,8 @@ def run_refresh(
         data_changed = False
         new_data = old_data = None
         if settings.data is not None:
-            new_data = render_data_file(settings.data, parse_page(page_path, new), records)
+            reread = parse_page(page_path, new, **reader_args(settings))
+            new_data = render_data_file(settings.data, reread, records)
             old_data = settings.data.read_bytes() if settings.data.is_file() else None
             data_changed = new_data != old_data
             diff += unified_diff(settings.data, old_data or b"", new_data)
@@ -351,7 +362,7 @@ def run_check(
     """Every finding for the page: against arXiv and GitHub records, plus page lint."""
     from scholar_cli.check import check_page, sort_findings, suggest_ids
 
-    page = load_page(page_path, store)
+    page = load_page(page_path, store, settings)
     ids = list(dict.fromkeys(p.arxiv.id for p in page.papers if p.arxiv))
     repos = [r.repo for r in page.repos]
     outcome = (fetch or (lambda i, r: fetch_records(i, r, options, store)))(ids, repos)

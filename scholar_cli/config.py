@@ -9,6 +9,9 @@ The file sits next to the page (or in the folder scholar runs in):
     github_max_age = 3600
     data = "_data/scholar.yml"     # .json, .yml or .yaml; relative to this file
     owner = "Liangyu Wang"
+    paper_sections = ["My Work"]   # headings that list papers although their words do not say so
+    dialect = "kramdown"           # kramdown | gfm; default: front matter -> kramdown,
+                                   # a README.md without it -> gfm
 
 A key the tool does not know is an error, not ignored: a typo would otherwise silently leave
 a setting at its default.
@@ -24,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from scholar_cli.errors import ConfigError, UsageError
+from scholar_cli.models import DIALECTS, Dialect
 
 __all__ = [
     "BADGE_MODES",
@@ -53,6 +57,8 @@ class Settings:
     github_max_age: float = 3600.0  # seconds; stars move
     data: Path | None = None  # data file to write, if any
     owner: str | None = None  # the page owner's name as papers write it
+    paper_sections: tuple[str, ...] = ()  # extra headings that list papers
+    dialect: Dialect | None = None  # None: the page's form decides (front matter -> kramdown)
     config_file: Path | None = None  # where file values came from, for messages
 
 
@@ -95,6 +101,18 @@ def _check_value(key: str, value: Any, base: Path) -> Any:
         if not (math.isfinite(seconds) and seconds >= 0):
             raise ValueError("must be zero or more seconds")
         return seconds
+    if key == "paper_sections":
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(v, str) and v.strip() for v in value
+        ):
+            raise ValueError("must be a list of headings (non-empty strings)")
+        return tuple(v.strip() for v in value)
+    if key == "dialect":
+        if value not in DIALECTS:
+            raise ValueError(f"must be one of {', '.join(DIALECTS)}")
+        return value
     if key == "owner":
         if not isinstance(value, str) or not value.strip():
             raise ValueError("must be a name (a non-empty string)")

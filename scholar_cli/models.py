@@ -11,7 +11,10 @@ from typing import Any, Literal
 
 # "text-stars": a `★ 1.2k` that `refresh --badges text` wrote inside a repository link.
 BadgeKind = Literal["stars", "static-stars", "text-stars", "other"]
-Syntax = Literal["markdown", "html"]
+Syntax = Literal["markdown", "html", "reference"]
+# How the site renders the page: Jekyll's kramdown, or GitHub's GFM for a README.
+Dialect = Literal["kramdown", "gfm"]
+DIALECTS: tuple[Dialect, ...] = ("kramdown", "gfm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,27 +228,82 @@ class RepoRef:
         return cls(d["repo"], d["line"], d["count"], d["badges"], tuple(d["used_by"]))
 
 
+# What a heading makes of the entries under it; "other" sections (Awards, Talks, Service,
+# Education…) give no items.
+SectionKind = Literal["papers", "projects", "news", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading the reader acted on: where a kind of item starts (or stops)."""
+
+    name: str  # the heading's text as shown
+    kind: SectionKind
+    line: int
+    level: int  # 1-6 for h1-h6; 7 for a bold line standing in for a heading
+    why: str  # "heading words", "paper_sections in the config", "sub-heading of …"
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "line": self.line,
+            "level": self.level,
+            "why": self.why,
+        }
+
+    @classmethod
+    def from_json_dict(cls, d: dict[str, Any]) -> Section:
+        return cls(d["name"], d["kind"], d["line"], d["level"], d["why"])
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A block the reader saw and did not take as an item, and why (for `scholar inspect`)."""
+
+    line: int
+    end_line: int
+    reason: str  # "comment", "liquid", "legend", "category label", "not a paper section", …
+    text: str  # the start of the block's text, whitespace collapsed
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "end_line": self.end_line,
+            "reason": self.reason,
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_json_dict(cls, d: dict[str, Any]) -> Skipped:
+        return cls(d["line"], d["end_line"], d["reason"], d["text"])
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     path: str
     front_matter: dict[str, Any] = field(hash=False, compare=False)
-    sections: tuple[str, ...]  # headings recognised as papers/projects/news sections
+    sections: tuple[Section, ...]  # headings that start or stop a kind of item
     papers: tuple[Paper, ...]
     projects: tuple[Project, ...]
     news: tuple[NewsItem, ...]
     badges: tuple[Badge, ...]
     repos: tuple[RepoRef, ...]
+    dialect: Dialect = "kramdown"
+    skipped: tuple[Skipped, ...] = ()
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "front_matter": self.front_matter,
-            "sections": list(self.sections),
+            "sections": [s.to_json_dict() for s in self.sections],
             "papers": [p.to_json_dict() for p in self.papers],
             "projects": [p.to_json_dict() for p in self.projects],
             "news": [n.to_json_dict() for n in self.news],
             "badges": [b.to_json_dict() for b in self.badges],
             "repos": [r.to_json_dict() for r in self.repos],
+            "dialect": self.dialect,
+            "skipped": [s.to_json_dict() for s in self.skipped],
         }
 
     @classmethod
@@ -253,13 +311,20 @@ class Page:
         return cls(
             path=d["path"],
             front_matter=d["front_matter"],
-            sections=tuple(d["sections"]),
+            sections=tuple(Section.from_json_dict(s) for s in d["sections"]),
             papers=tuple(Paper.from_json_dict(p) for p in d["papers"]),
             projects=tuple(Project.from_json_dict(p) for p in d["projects"]),
             news=tuple(NewsItem.from_json_dict(n) for n in d["news"]),
             badges=tuple(Badge.from_json_dict(b) for b in d["badges"]),
             repos=tuple(RepoRef.from_json_dict(r) for r in d["repos"]),
+            dialect=d["dialect"],
+            skipped=tuple(Skipped.from_json_dict(s) for s in d["skipped"]),
         )
+
+    def section_names(self, *kinds: SectionKind) -> tuple[str, ...]:
+        """Names of the sections of these kinds (all item kinds when none are given)."""
+        wanted = kinds or ("papers", "projects", "news")
+        return tuple(s.name for s in self.sections if s.kind in wanted)
 
 
 @dataclass(frozen=True, slots=True)

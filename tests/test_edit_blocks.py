@@ -18,6 +18,7 @@ from scholar_cli.models import (
     Paper,
     RepoRef,
     RepoStats,
+    Section,
 )
 from scholar_cli.page import parse_page
 from scholar_cli.views import Records
@@ -186,7 +187,8 @@ def nasty_page() -> Page:
         section="Publications",
     )
     ref = RepoRef("anna/alpha", line=12, count=1, badges=0, used_by=(NASTY,))
-    return Page("about.md", {}, ("Publications",), (paper,), (), (), (), (ref,))
+    section = Section("Publications", "papers", 1, 2, "heading words")
+    return Page("about.md", {}, (section,), (paper,), (), (), (), (ref,))
 
 
 def test_untrusted_text_cannot_break_a_markdown_table() -> None:

@@ -138,7 +138,7 @@ def test_variants_projects_news_badge() -> None:
 def test_setext_headings_paragraph_entries_no_front_matter() -> None:
     page = parse_page(fixture_page("setext-nofront.md"))
     assert page.front_matter == {}
-    assert page.sections == ("Papers", "Open Source", "Updates")
+    assert page.section_names() == ("Papers", "Open Source", "Updates")
     assert [(p.line, p.title, p.venue, p.years) for p in page.papers] == [
         (7, "Learning to Rank Homepages", "KDD 2023", (2023,)),
         (12, "Second Paper in a Paragraph", "NeurIPS 2022", (2022,)),
@@ -153,7 +153,7 @@ def test_setext_headings_paragraph_entries_no_front_matter() -> None:
 
 def test_html_headings_with_emoji_and_li_entries() -> None:
     page = parse_page(fixture_page("html-headings.md"))
-    assert page.sections == ("📝 Publications",)
+    assert page.section_names() == ("📝 Publications",)
     assert [(p.line, p.title) for p in page.papers] == [
         (3, "Graph Nets at Scale"),
         (4, "Tiny Models"),
@@ -487,7 +487,7 @@ def test_publication_styles_seen_on_real_homepages() -> None:
     ]  # fmt: skip
     # The "(* denotes equal contribution…)" note is not a paper; sub-headings ("Conference",
     # "Journal") do not end the Publications section.
-    assert page.sections == ("News", "Publications", "Projects")
+    assert page.section_names() == ("News", "Publications", "Projects")
     # A pipe table of news is one item a row, its header row none.
     assert [(n.line, n.date, n.text) for n in page.news] == [
         (8, "Jan 15, 2025", "Our paper was accepted at ICLR 2025."),

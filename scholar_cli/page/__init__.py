@@ -9,16 +9,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from scholar_cli.errors import PageError
-from scholar_cli.models import Page
+from scholar_cli.models import Dialect, Page
 
-__all__ = ["parse_page", "read_page_bytes"]
+__all__ = ["READER_SCHEMA", "parse_page", "read_page_bytes"]
+
+# Bumped by every change to what the reader makes of a page: parsed pages kept in the record
+# store under an older number are parsed again. tests/test_page_schema.py holds it.
+READER_SCHEMA = 2
 
 
-def parse_page(path: Path, data: bytes | None = None) -> Page:
-    """Read the page at `path` (or `data`, its bytes already read)."""
+def parse_page(
+    path: Path,
+    data: bytes | None = None,
+    *,
+    paper_sections: tuple[str, ...] = (),
+    dialect: Dialect | None = None,
+) -> Page:
+    """Read the page at `path` (or `data`, its bytes already read).
+
+    `paper_sections`: headings that list papers although their words do not say so.
+    `dialect`: "kramdown" or "gfm" instead of what the page's form implies."""
     from scholar_cli.page.reader import read_page
 
-    return read_page(path, data)
+    return read_page(path, data, paper_sections=paper_sections, dialect=dialect)
 
 
 def read_page_bytes(path: Path) -> bytes:

@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+from scholar_cli.models import Dialect
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
-
-Dialect = Literal["kramdown", "gfm"]
-DIALECTS: tuple[Dialect, ...] = ("kramdown", "gfm")
 
 # Names GitHub renders as a repository's or profile's README.
 _README_NAMES = {"readme.md", "readme.markdown", "readme.mdown", "readme"}

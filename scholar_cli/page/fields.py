@@ -315,15 +315,16 @@ def _slice(line: list[Seg], start: int, end: int | None = None) -> list[Seg]:
     return out
 
 
-def to_paper(entry: RawEntry) -> Paper | None:
+def to_paper(entry: RawEntry) -> Paper | str:
+    """The paper an entry lists, or why it lists none."""
     lines = entry.lines
     found = _find_title(lines)
     if found is None:
-        return None
+        return "no text"
     title_index, title, before, rest = found
     title = title.strip().rstrip(".,;")
     if not title and not before:
-        return None
+        return "no title"
     text_lines: list[list[Seg]] = []
     for piece in (_strip_separators(before), _strip_separators(rest)):
         if piece and line_text(piece) and not _is_link_only(piece):
@@ -355,7 +356,7 @@ def to_paper(entry: RawEntry) -> Paper | None:
     marked_up = bool(_bold_runs(lines[title_index])) or (lead is not None and lead.href is not None)
     plain = not marked_up and _quoted_title(lines) is None
     if plain and not years and arxiv is None and entry.tag == "p":
-        return None  # a note ("* denotes equal contribution"), not a paper
+        return "a note, not a paper (no title markup, year or arXiv id)"
     return Paper(
         line=entry.line,
         title=title,
@@ -369,7 +370,7 @@ def to_paper(entry: RawEntry) -> Paper | None:
     )
 
 
-def to_project(entry: RawEntry, badges: list[Badge]) -> Project | None:
+def to_project(entry: RawEntry, badges: list[Badge]) -> Project | str:
     lines = entry.lines
     found = _first_bold(lines)
     title_href: str | None = None
@@ -378,14 +379,14 @@ def to_project(entry: RawEntry, badges: list[Badge]) -> Project | None:
         first = lines[0]
         lead = next((i for i, seg in enumerate(first) if seg.text.strip()), None)
         if lead is None or first[lead].href is None:
-            return None
+            return "no title (bold text or an opening link)"
         title_href = first[lead].href
         end = lead
         while end < len(first) and first[end].href == title_href:
             end += 1
         found = (0, line_text(first[lead:end]), first[:lead], first[end:])
     if found is None:
-        return None
+        return "no text"
     title_index, title, _before, after = found
     if title_href is None:
         # A bold link ("[**ZeroOpt**](…)") is the title's own link too.
@@ -435,10 +436,10 @@ def to_project(entry: RawEntry, badges: list[Badge]) -> Project | None:
     )
 
 
-def to_news(entry: RawEntry) -> NewsItem | None:
+def to_news(entry: RawEntry) -> NewsItem | str:
     text = _entry_text(entry)
     if not text:
-        return None
+        return "no text"
     m = _DATE_RE.match(text)
     date: str | None = None
     year: int | None = None
@@ -448,7 +449,7 @@ def to_news(entry: RawEntry) -> NewsItem | None:
         year = int(found.group()) if found else None
         text = text[m.end() :].strip()
     elif entry.tag == "p":
-        return None  # a loose paragraph ("older news on the blog") is not a news item
+        return "a paragraph with no date, not a news item"
     return NewsItem(
         line=entry.line,
         date=date,

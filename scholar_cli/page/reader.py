@@ -9,9 +9,20 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from scholar_cli.errors import PageError
-from scholar_cli.models import Badge, BadgeKind, NewsItem, Page, Paper, Project, RepoRef, Syntax
+from scholar_cli.models import (
+    Badge,
+    BadgeKind,
+    Dialect,
+    NewsItem,
+    Page,
+    Paper,
+    Project,
+    RepoRef,
+    Skipped,
+    Syntax,
+)
 from scholar_cli.page.dialect import choose_dialect, mask_hidden, render_html
-from scholar_cli.page.fields import to_news, to_paper, to_project
+from scholar_cli.page.fields import line_text, to_news, to_paper, to_project
 from scholar_cli.page.frontmatter import Source, decode_source, read_source
 from scholar_cli.page.ids import classify_badge, github_repo_from_url, is_shields_url, same_url
 from scholar_cli.page.structure import Image, RawEntry, UnreadableHTML, walk_html
@@ -27,14 +38,23 @@ _IMAGE_MARKUP = re.compile(
 _SRC_ATTR = re.compile(r"""\bsrc\s*=\s*(?:"(?P<d>[^"]*)"|'(?P<s>[^']*)'|(?P<u>[^\s>]+))""", re.I)
 
 
-def read_page(path: Path, data: bytes | None = None) -> Page:
-    """Read the page at `path` (or `data`, its bytes already read)."""
+def read_page(
+    path: Path,
+    data: bytes | None = None,
+    *,
+    paper_sections: tuple[str, ...] = (),
+    dialect: Dialect | None = None,
+) -> Page:
+    """Read the page at `path` (or `data`, its bytes already read).
+
+    `paper_sections` names headings that list papers although their words do not say so;
+    `dialect` overrides the renderer the page's form implies (front matter: kramdown)."""
     source = read_source(path) if data is None else decode_source(str(path), data)
-    dialect = choose_dialect(path.name, source.body_start_line > 0)
-    visible, _hidden = mask_hidden(source.text, source.body_start_char, dialect)
+    dialect = dialect or choose_dialect(path.name, source.body_start_line > 0)
+    visible, hidden = mask_hidden(source.text, source.body_start_char, dialect)
     html = render_html(visible, source.body_start_char, dialect)
     try:
-        walk = walk_html(html)
+        walk = walk_html(html, paper_sections)
     except UnreadableHTML as e:
         raise PageError(path, f"HTML the parser cannot read ({e.problem})", e.line) from None
     located = _locate_badges(source, visible, walk.images)
@@ -43,24 +63,34 @@ def read_page(path: Path, data: bytes | None = None) -> Page:
     badge_of = {id(image): badge for image, badge in located}
     entries = _merge_continuations(walk.entries)
 
+    skipped = [Skipped(h.line, h.end_line, h.reason, _clip(h.text)) for h in hidden]
     papers: list[Paper] = []
     projects: list[Project] = []
     news: list[NewsItem] = []
     for entry in entries:
+        item: Paper | Project | NewsItem | str
         if entry.kind == "papers":
-            paper = to_paper(entry)
-            if paper is not None:
-                papers.append(paper)
+            item = to_paper(entry)
+            if isinstance(item, Paper):
+                papers.append(item)
         elif entry.kind == "projects":
             own = [badge_of[id(img)] for img in entry.images if id(img) in badge_of]
-            project = to_project(entry, own)
-            if project is not None:
-                projects.append(project)
+            item = to_project(entry, own)
+            if isinstance(item, Project):
+                projects.append(item)
         elif entry.kind == "news":
             item = to_news(entry)
-            if item is not None:
+            if isinstance(item, NewsItem):
                 news.append(item)
+        elif entry.kind == "other":
+            item = f"in {entry.section!r}, not a papers, projects or news section"
+        else:
+            item = "before any papers, projects or news section"
+        if isinstance(item, str):
+            text = " ".join(line_text(line) for line in entry.lines)
+            skipped.append(Skipped(entry.line, entry.end_line, item, _clip(text)))
 
+    skipped.sort(key=lambda s: (s.line, s.end_line))
     return Page(
         path=str(path),
         front_matter=source.front_matter,
@@ -70,7 +100,13 @@ def read_page(path: Path, data: bytes | None = None) -> Page:
         news=tuple(news),
         badges=tuple(badges),
         repos=_repo_refs(walk.anchors, badges, papers, projects),
+        dialect=dialect,
+        skipped=tuple(skipped),
     )
+
+
+def _clip(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _merge_continuations(entries: list[RawEntry]) -> list[RawEntry]:

@@ -1,11 +1,10 @@
 """Markdown and HTML blocks -> sections -> entries, with file lines and badge byte spans.
 
-One pass, two real parsers: markdown-it (CommonMark) renders the body to HTML, raw HTML blocks
-pass through untouched, and one streaming `html.parser` walks the result. So a paper written as
-a Markdown list item and one written as `<div class="publication-item">` reach the same code,
-and a `<div>` that CommonMark splits at blank lines is still one element. Source lines travel
-through the render as `data-sl` attributes (Markdown blocks) and `<!--sl:N-->` comments (HTML
-blocks).
+One pass over HTML: dialect.py renders the page as its site would (kramdown or GFM), and one
+streaming `html.parser` walks the result. So a paper written as a Markdown list item and one
+written as `<div class="publication-item">` reach the same code, and a `<div>` that spans blank
+lines is still one element. Source lines travel through the render as `data-sl` attributes
+(Markdown blocks) and `<!--sl:N-->` comments (HTML blocks).
 """
 
 from __future__ import annotations
@@ -14,16 +13,127 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from scholar_cli.models import Link
+from scholar_cli.models import Link, Section, SectionKind
 from scholar_cli.normalize import fold_accents
 
-SectionKind = str  # "papers" | "projects" | "news"
-
-_SECTION_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    # Word stems: a heading matches when one of its words starts with a stem.
-    ("papers", ("publication", "paper", "preprint", "manuscript", "article")),
-    ("projects", ("project", "software", "open source", "opensource", "open-source", "code")),
+# Word stems: a heading matches a stem when one of its words starts with it. The first group
+# that matches decides, in this order, so "Publications and Talks" lists papers, "Conference
+# Reviewer" and "Research Interests" list none, and a bare "Research" or "Journal" lists papers.
+_SECTION_WORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
+    (
+        "papers",
+        (
+            "publication",
+            "paper",
+            "preprint",
+            "manuscript",
+            "article",
+            "thesis",
+            "theses",
+            "dissertation",
+            "bibliography",
+            "technical report",
+            "tech report",
+            "working paper",
+            "book chapter",
+            "proceeding",
+            r"pubs\b",
+            "under review",
+            "submitted",
+            "in submission",
+            "in preparation",
+            "in progress",
+        ),
+    ),
+    (
+        "other",
+        (
+            "award",
+            "honor",
+            "honour",
+            "prize",
+            "scholarship",
+            "fellowship",
+            "grant",
+            "funding",
+            "service",
+            "review",
+            "talk",
+            "presentation",
+            "lecture",
+            "seminar",
+            "keynote",
+            "tutorial",
+            "teaching",
+            "course",
+            "education",
+            "experience",
+            "employment",
+            "internship",
+            "position",
+            "appointment",
+            "student",
+            "mentor",
+            "supervis",
+            "advis",
+            "contact",
+            "interest",
+            r"bio\b",
+            "biograph",
+            "about",
+            "skill",
+            "hobb",
+            "misc",
+            "activit",
+            "outreach",
+            "media",
+            "press",
+            "patent",
+            "blog",
+            "vita",
+            "resume",
+            "membership",
+            "affiliation",
+            "visit",
+            "collaborat",
+            "acknowledg",
+            "certific",
+            "competition",
+            "volunteer",
+            "leadership",
+            "organiz",
+            "organis",
+            "committee",
+            "statement",
+            "group",
+            "people",
+            "team",
+            "member",
+            "news coverage",
+            "invited",
+            "poster session",
+            "friends",
+            r"links\b",
+            r"cv\b",
+        ),
+    ),
+    (
+        "projects",
+        (
+            "project",
+            "software",
+            "open source",
+            "opensource",
+            "open-source",
+            "code",
+            "tool",
+            "librar",
+            "repositor",
+            "demo",
+        ),
+    ),
     ("news", ("news", "update", "announcement", "what's new", "whats new")),
+    ("papers", ("research", "journal", "conference", "workshop", "selected work")),
 )
 _VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "area", "col", "embed"}
 # Elements that open an entry when they start inside a section and no entry is open.
@@ -50,6 +160,12 @@ class Seg:
     text: str
     bold: bool
     href: str | None
+    # "code": in a code span (`` `CVPR 2016` ``); "label": in an element classed as a badge or
+    # venue (AcadHomepage's `<div class="badge">CVPR 2016</div>`): both name a venue.
+    mark: str = ""
+
+    def cut(self, text: str) -> Seg:
+        return Seg(text, self.bold, self.href, self.mark)
 
 
 @dataclass(slots=True)
@@ -63,9 +179,11 @@ class Image:
 
 @dataclass(slots=True)
 class RawEntry:
-    """One item of a section before it is read as a paper, project or news item."""
+    """One block of the page before it is read as a paper, project or news item (or skipped).
 
-    kind: SectionKind
+    `kind` is the kind of section it sits in: None before any section."""
+
+    kind: SectionKind | None
     section: str
     tag: str
     line: int
@@ -74,6 +192,7 @@ class RawEntry:
     lines: list[list[Seg]] = field(default_factory=lambda: [[]])
     links: list[tuple[Link, int]] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
+    end_line: int = 0
 
     def starts_bold(self) -> bool:
         for line in self.lines:
@@ -87,20 +206,35 @@ class RawEntry:
 class Walk:
     """Everything one walk over the page found."""
 
-    sections: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
     entries: list[RawEntry] = field(default_factory=list)
     anchors: list[tuple[str, int]] = field(default_factory=list)  # every href on the page, line
     images: list[Image] = field(default_factory=list)  # every image on the page
 
 
-def section_kind(heading: str) -> SectionKind | None:
-    """ "📝 Selected Publications" -> "papers"; "Reviewer Service" -> None."""
-    words = fold_accents(heading)
-    words = re.sub(r"[^\w' -]+", " ", words).strip()
-    for kind, keys in _SECTION_WORDS:
-        for key in keys:
-            if re.search(rf"(?<![\w]){re.escape(key)}", words):
-                return kind
+_SECTION_RES: tuple[tuple[SectionKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(r"(?<![\w])(?:" + "|".join(stems) + ")")) for kind, stems in _SECTION_WORDS
+)
+
+
+def heading_words(heading: str) -> str:
+    """ "📝 Selected Publications {#pubs}" -> "selected publications": what a heading says."""
+    words = fold_accents(heading).lower()
+    return " ".join(re.sub(r"[^\w' -]+", " ", words).split())
+
+
+def section_kind(heading: str, paper_sections: tuple[str, ...] = ()) -> SectionKind | None:
+    """ "📝 Selected Publications" -> "papers"; "Reviewer Service" -> "other"; "Jane Doe" -> None.
+
+    `paper_sections` (from the config) are headings the words would not give: a heading that
+    contains one of them lists papers."""
+    words = heading_words(heading)
+    for name in paper_sections:
+        if heading_words(name) and heading_words(name) in words:
+            return "papers"
+    for kind, pattern in _SECTION_RES:
+        if pattern.search(words):
+            return kind
     return None
 
 
@@ -113,8 +247,8 @@ class UnreadableHTML(Exception):
         self.problem = problem
 
 
-def walk_html(html: str) -> Walk:
-    walker = _Walker()
+def walk_html(html: str, paper_sections: tuple[str, ...] = ()) -> Walk:
+    walker = _Walker(paper_sections)
     try:
         walker.feed(html)
         walker.close()
@@ -124,18 +258,25 @@ def walk_html(html: str) -> Walk:
     return walker.result
 
 
+# Class names that mark an element's text as a venue label, not part of the entry's prose.
+_LABEL_CLASSES = {"badge", "venue", "conf", "pub-venue", "label"}
+
+
 class _Walker(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, paper_sections: tuple[str, ...] = ()) -> None:
         super().__init__(convert_charrefs=True)
         self.result = Walk()
+        self._paper_sections = paper_sections
         self._base_src = 1  # file line of output line `_base_out`
         self._base_out = 1
         self._stack: list[str] = []
         self._bold = 0
         self._hrefs: list[str | None] = []
         self._link_text: list[tuple[list[str], list[str]]] = []  # per open <a>: text, img alts
+        self._marks: list[tuple[int, str]] = []  # (stack depth, mark) of open code/label elements
         self._heading: tuple[int, int, list[str]] | None = None  # level, line, text
-        self._section: tuple[SectionKind | None, str, int] | None = None  # kind, name, level
+        # kind now, name, level, and the kind the heading gave (sub-headings may switch it)
+        self._section: tuple[SectionKind, str, int, SectionKind] | None = None
         self._entry: RawEntry | None = None
         self._entry_depth = 0
         self._generated = False  # inside a scholar marker block
@@ -179,15 +320,9 @@ class _Walker(HTMLParser):
         if tag in _HEADINGS:
             self.finish_entry()
             self._heading = (_HEADINGS[tag], line, [])
-        elif (
-            self._entry is None
-            and self._section is not None
-            and self._section[0] is not None
-            and tag in _ENTRY_TAGS
-        ):
-            self._entry = RawEntry(
-                self._section[0], self._section[1], tag, line, self._context, tag == "tr"
-            )
+        elif self._entry is None and tag in _ENTRY_TAGS:
+            kind, name = self._section[:2] if self._section is not None else (None, "")
+            self._entry = RawEntry(kind, name, tag, line, self._context, tag == "tr")
             self._entry_depth = len(self._stack) + 1
         if tag == "td" and self._entry is not None:
             self._entry.header_row = False
@@ -199,6 +334,11 @@ class _Walker(HTMLParser):
         elif tag == "a":
             self._hrefs.append(attr.get("href") or None)
             self._link_text.append(([], []))
+        if tag == "code":
+            self._marks.append((len(self._stack), "code"))
+        elif _LABEL_CLASSES.intersection(attr.get("class", "").split()):
+            self._marks.append((len(self._stack), "label"))
+            self._newline()  # a label stands apart from the text around it
 
     def handle_endtag(self, tag: str) -> None:
         if self._generated or tag in _VOID or tag not in self._stack:
@@ -221,15 +361,16 @@ class _Walker(HTMLParser):
             self.result.images.append(star)
             if self._entry is not None:
                 self._entry.images.append(star)
-        if self._entry is None:
+        if self._entry is None or self._heading is not None:
             return
+        href = self._hrefs[-1] if self._hrefs else None
+        mark = self._marks[-1][1] if self._marks else ""
         parts = data.split("\n")
         for i, part in enumerate(parts):
             if i:
                 self._newline()
             if part:
-                href = self._hrefs[-1] if self._hrefs else None
-                self._entry.lines[-1].append(Seg(part, self._bold > 0, href))
+                self._entry.lines[-1].append(Seg(part, self._bold > 0, href, mark))
 
     # -- helpers ---------------------------------------------------------------------------
     def _void(self, tag: str, attr: dict[str, str], line: int) -> None:
@@ -245,6 +386,12 @@ class _Walker(HTMLParser):
                 alts.append(image.alt)
 
     def _close(self, tag: str) -> None:
+        if (
+            self._marks
+            and self._marks[-1][0] > len(self._stack)
+            and self._marks.pop()[1] == "label"
+        ):
+            self._newline()
         if tag in ("strong", "b"):
             self._bold = max(0, self._bold - 1)
         elif tag == "a" and self._hrefs:
@@ -258,29 +405,38 @@ class _Walker(HTMLParser):
                 if self._entry is not None:
                     self._entry.links.append((Link(label, href), line))
         elif tag in _HEADINGS and self._heading is not None:
-            level, _line, parts = self._heading
+            level, line, parts = self._heading
             self._heading = None
-            self._on_heading(level, " ".join("".join(parts).split()))
+            self._on_heading(level, " ".join("".join(parts).split()), line)
         if tag in _LINE_TAGS:
             self._newline()
         if self._entry is not None and len(self._stack) < self._entry_depth:
             self.finish_entry()
 
-    def _on_heading(self, level: int, text: str) -> None:
-        kind = section_kind(text)
+    def _on_heading(self, level: int, text: str, line: int) -> None:
+        if not text:
+            return
+        kind = section_kind(text, self._paper_sections)
+        configured = kind == "papers" and section_kind(text) != "papers"
+        why = "paper_sections in the config" if configured else "heading words"
         inside = self._section is not None and level > self._section[2]
         if inside and self._section is not None:
-            # "### Preprints", "### Journal", "### 2024" under "## Publications": the outer
-            # section goes on (a deeper heading of another kind switches the kind only).
-            outer_kind, outer_name, outer_level = self._section
-            self._section = (kind or outer_kind, outer_name, outer_level)
+            # "### Preprints", "### 2024" under "## Publications": the outer section goes on;
+            # "### Talks" under it switches the kind (until the next sub-heading).
+            now, outer_name, outer_level, opened = self._section
+            if kind is not None and kind != now:
+                self.result.sections.append(
+                    Section(text, kind, line, level, f"sub-heading of {outer_name}")
+                )
+            self._section = (kind or opened, outer_name, outer_level, opened)
             self._context = text
         elif kind is not None:
-            self._section = (kind, text, level)
+            self._section = (kind, text, level, kind)
             self._context = ""
-            self.result.sections.append(text)
+            self.result.sections.append(Section(text, kind, line, level, why))
         elif self._section is not None:
-            self._section = None  # a sibling heading like "Reviewer Service" ends the section
+            self._section = None  # a sibling heading like "Jane Doe" ends the section
+            self._context = ""
 
     def _newline(self) -> None:
         if self._entry is not None and self._entry.lines[-1]:
@@ -289,6 +445,8 @@ class _Walker(HTMLParser):
     def finish_entry(self) -> None:
         if self._entry is not None and not self._entry.header_row:
             self._entry.lines = [line for line in self._entry.lines if line]
-            self.result.entries.append(self._entry)
+            self._entry.end_line = max(self._entry.line, self._line())
+            if self._entry.lines or self._entry.images:
+                self.result.entries.append(self._entry)
         self._entry = None
         self._entry_depth = 0
