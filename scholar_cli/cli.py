@@ -537,6 +537,25 @@ def check_command(
         raise FetchError("some items could not be checked: a source failed and none were stored")
 
 
+@app.command("inspect")
+@handles_errors
+def inspect_command(
+    page: PageOption = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """Show how the page was read: sections, every item with its fields and line, and each
+    block that was skipped and why."""
+    from scholar_cli import commands, render
+
+    _choice("--format", output_format, ("text", "json"))
+    settings, page_path = commands.resolve_settings(page, {})
+    loaded, how = commands.inspect_page(page_path, settings)
+    if output_format == "json":
+        typer.echo(render.render_json(render.inspect_json(loaded, how)))
+    else:
+        typer.echo(render.render_inspect(loaded, how))
+
+
 cache_app = typer.Typer(help="The on-disk record store.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
 

@@ -92,6 +92,24 @@ def reader_args(settings: Settings) -> dict[str, Any]:
     return {"paper_sections": settings.paper_sections, "dialect": settings.dialect}
 
 
+def inspect_page(page_path: Path, settings: Settings) -> tuple[Page, str]:
+    """The page read afresh (never from the store: inspect shows what this reader makes of
+    it) and a line saying which dialect it was read in and why."""
+    from scholar_cli.page import parse_page, read_page_bytes
+
+    data = read_page_bytes(page_path)
+    page = parse_page(page_path, data, **reader_args(settings))
+    if settings.dialect is not None:
+        why = f"set in {settings.config_file or 'the settings'}"
+    elif data.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
+        why = "the page has front matter, so Jekyll renders it"
+    elif page.dialect == "gfm":
+        why = "a README without front matter, so GitHub renders it"
+    else:
+        why = "no front matter, but not a README: read as a page a Jekyll site includes"
+    return page, f"{page.dialect} ({why})"
+
+
 @dataclass(slots=True)
 class Listing:
     page: Page

@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from scholar_cli.models import Finding
+from scholar_cli.models import Finding, Page
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -88,3 +88,69 @@ def _prop(text: str) -> str:
 
 def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_inspect(page: Page, how: str) -> str:
+    """How the reader read the page: sections, every item with its fields, what it skipped.
+
+    `how` says why the page was read in its dialect ("kramdown: the page has front matter")."""
+    out = [f"page: {page.path}", f"read as: {how}", f"sections: {len(page.sections)}"]
+    width = max((len(s.name) for s in page.sections), default=0)
+    for s in page.sections:
+        note = "" if s.why == "heading words" else f"  ({s.why})"
+        out.append(f"  line {s.line:<5} {s.name:<{width}}  {s.kind}{note}")
+    out.append(f"papers: {len(page.papers)}")
+    for p in page.papers:
+        out.append(f"  line {p.line:<5} {p.title}")
+        authors = ", ".join(a.name + ("*" if a.equal else "") for a in p.authors)
+        owner = [a.name for a in p.authors if a.bold]
+        fields = [
+            ("authors", authors + (f"  (bold: {', '.join(owner)})" if owner else "")),
+            ("venue", p.venue),
+            ("years", ", ".join(str(y) for y in p.years)),
+            ("arXiv", str(p.arxiv) if p.arxiv else ""),
+            ("repos", ", ".join(p.repos)),
+            ("links", " | ".join(f"{link.label or '(no text)'} {link.url}" for link in p.links)),
+            ("section", p.section),
+        ]
+        out += [f"             {name:<8} {value}" for name, value in fields if value]
+    out.append(f"projects: {len(page.projects)}")
+    for project in page.projects:
+        out.append(f"  line {project.line:<5} {project.title}")
+        fields = [
+            ("repos", ", ".join(project.repos)),
+            ("mentions", ", ".join(project.mentions)),
+            ("about", _short(project.description, 70)),
+        ]
+        out += [f"             {name:<8} {value}" for name, value in fields if value]
+    out.append(f"news: {len(page.news)}")
+    for item in page.news:
+        out.append(f"  line {item.line:<5} {item.date or '(no date)'}  {_short(item.text, 60)}")
+    out.append(f"star badges: {sum(b.kind != 'other' for b in page.badges)}")
+    for badge in page.badges:
+        if badge.kind != "other":
+            out.append(f"  line {badge.line:<5} {badge.kind:<12} {badge.repo or '(no repository)'}")
+    out.append(f"skipped: {len(page.skipped)}")
+    for skip in page.skipped:
+        where = (
+            f"line {skip.line}"
+            if skip.end_line <= skip.line
+            else f"lines {skip.line}-{skip.end_line}"
+        )
+        out.append(f"  {where:<12} {skip.reason}: {_short(skip.text, 60)}")
+    return "\n".join(out)
+
+
+def inspect_json(page: Page, how: str) -> dict[str, Any]:
+    return {
+        "schema": 1,
+        "page": page.path,
+        "dialect": page.dialect,
+        "read_as": how,
+        "sections": [s.to_json_dict() for s in page.sections],
+        "papers": [p.to_json_dict() for p in page.papers],
+        "projects": [p.to_json_dict() for p in page.projects],
+        "news": [n.to_json_dict() for n in page.news],
+        "badges": [b.to_json_dict() for b in page.badges],
+        "skipped": [s.to_json_dict() for s in page.skipped],
+    }

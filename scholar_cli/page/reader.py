@@ -83,9 +83,9 @@ def read_page(
             if isinstance(item, NewsItem):
                 news.append(item)
         elif entry.kind == "other":
-            item = f"in {entry.section!r}, not a papers, projects or news section"
+            item = f"under {entry.section!r}, which lists no papers, projects or news"
         else:
-            item = "before any papers, projects or news section"
+            item = "before any section"
         if isinstance(item, str):
             text = " ".join(line_text(line) for line in entry.lines)
             skipped.append(Skipped(entry.line, entry.end_line, item, _clip(text)))
