@@ -11,7 +11,7 @@ from scholar_cli.page.ids import (
     github_repo_from_url,
     strip_arxiv_ids,
 )
-from scholar_cli.page.structure import RawEntry, Seg
+from scholar_cli.page.structure import STAR_TEXT, RawEntry, Seg
 
 _YEAR_RE = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d])")
 _AUTHOR_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*;\s*")
@@ -250,13 +250,58 @@ def years_in(text: str) -> tuple[int, ...]:
     return tuple(sorted({int(y) for y in _YEAR_RE.findall(strip_arxiv_ids(text))}))
 
 
+# Link texts that name what a link is, never a paper's title: "[pdf]", "Paper", "Code", …
+_GENERIC_LABELS = re.compile(
+    r"^[\s\[\](){}|·•]*(?:paper|papers|pdf|arxiv|preprint|code|github|project(?: page)?|"
+    r"website|webpage|homepage|page|site|slides?|video|talk|poster|bib(?:tex)?|cite|citation|"
+    r"link|html|abs|abstract|doi|openreview|demo|dataset|data|model|models|blog|media|press|"
+    r"supp(?:lementary)?|appendix|full text|journal|proceedings|publisher|springer|ieee|acm|"
+    r"acl anthology|hugging ?face|hf|youtube|zhihu|twitter|x|tweet|colab|docs?|repo|"
+    r"repository|leaderboard|benchmark|here|this|link|url|camera[- ]ready|extended version|"
+    r"official|open access|pmc|pubmed|ssrn|researchgate|google scholar|scholar|news|"
+    r"\W*)[\s\[\](){}|·•.:]*$",
+    re.IGNORECASE,
+)
+
+
+def _is_title_link(label: str, *, leading: bool = False) -> bool:
+    """Could this link text be a title: not a generic label; later in a line (where authors'
+    homepages are linked) not a person's name either."""
+    label = label.strip()
+    if not label or _GENERIC_LABELS.match(label) or STAR_TEXT.fullmatch(label):
+        return False
+    if leading:
+        return True
+    return not _is_name(label) and (len(label.split()) >= 2 or len(label) >= 12)
+
+
+def _link_run(line: list[Seg], start: int) -> int:
+    """The end of the run of segments that belong to the link starting at `start`."""
+    end = start
+    while end < len(line) and line[end].href == line[start].href:
+        end += 1
+    return end
+
+
+# Lines that tell something about the paper above them, never a paper of their own.
+_NOTE_START = re.compile(
+    r"^\W*(?:winner|featured|finalist|runner[- ]up|(?:second|third) place|honou?rable mention|"
+    r"nominated|nominee|media coverage|press coverage|covered by|highlighted|also appeared|"
+    r"see also|previously titled|former(?:ly)? title|equal contribution|corresponding author|"
+    r"(?:\*|†|‡|#)\s*(?:denotes|indicates|equal|corresponding))\b",
+    re.IGNORECASE,
+)
+
+
 def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]] | None:
     """(line index, title, text before it, text after it on that line).
 
     In order: bold text on the first line that is not a name in an author list; a link that
-    opens the entry (`[Title](url) — Venue`); a quoted title (`A, B. "Title." In ACL.`);
-    bold text on a later line; the second sentence after an author list (`A, B (2024).
-    Title. Venue.`); else the whole first line."""
+    opens the entry (`[Title](url) — Venue`); a quoted title (`A, B. "Title." In ACL.`); a
+    title-like link later on the first line (`A, B, 2018. [Title](doi). Venue`); bold text on
+    a later line; the second sentence after an author list (`A, B (2024). Title. Venue.`);
+    the text before an author list (`Title, **A. Me**, B. Other`); else the whole first line.
+    Link texts such as "[pdf]" or "Code" and people's names are never titles."""
     if not lines:
         return None
     bold = _first_bold(lines, only=0)
@@ -265,13 +310,21 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
     first = lines[0]
     lead = next((i for i, seg in enumerate(first) if seg.text.strip()), None)
     if lead is not None and first[lead].href is not None:
-        end = lead
-        while end < len(first) and first[end].href == first[lead].href:
-            end += 1
-        return 0, line_text(first[lead:end]), [], first[end:]
-    quoted = _quoted_title(lines)
+        end = _link_run(first, lead)
+        if _is_title_link(line_text(first[lead:end]), leading=True):
+            return 0, line_text(first[lead:end]), [], first[end:]
+    quoted = _quoted_title(lines[:3])
     if quoted is not None:
         return quoted
+    i = lead or 0
+    while i < len(first):
+        if first[i].href is None:
+            i += 1
+            continue
+        end = _link_run(first, i)
+        if _is_title_link(line_text(first[i:end])):
+            return 0, line_text(first[i:end]), first[:i], first[end:]
+        i = end
     bold = _first_bold(lines)
     if bold is not None and not _looks_like_authors(first):
         # A plain first line ("Title\nAlice, **Jane**") is the title, not a later bold line.
@@ -283,10 +336,41 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
         title, venue = _split_at_sentence_end(rest)
         if line_text(title):
             return 0, line_text(title), names, venue
+    before_authors = _title_before_authors(first)
+    if before_authors is not None:
+        return before_authors
     if _bold_runs(first) and _looks_like_authors(first):
         # "**Ana Pérez**, Bo Li" first: the entry lost its title (check reports empty-title).
         return 0, "", first, []
     return 0, line_text(first), [], []
+
+
+def _title_before_authors(line: list[Seg]) -> tuple[int, str, list[Seg], list[Seg]] | None:
+    """ "Title, **A. Me**, B. Other, et al." -> the text before the first name of a list of
+    names that runs on (a bolded name, or two names in a row)."""
+    text = "".join(seg.text for seg in line)
+    bold_at = [False] * len(text)
+    pos = 0
+    for seg in line:
+        if seg.bold:
+            bold_at[pos : pos + len(seg.text)] = [True] * len(seg.text)
+        pos += len(seg.text)
+    parts = [(m.start(), m.group()) for m in re.finditer(r"[^,]+", text)]
+    for k in range(1, len(parts)):
+        start, part = parts[k]
+        name = part.strip()
+        lead = start + len(part) - len(part.lstrip())
+        is_bold = lead < len(bold_at) and bold_at[lead]
+        following = [p.strip() for _s, p in parts[k + 1 : k + 3]]
+        runs_on = bool(following) and all(
+            _is_name(p) or p.lower().rstrip(".") in ("et al", "and others") for p in following
+        )
+        if _is_name(name) and (is_bold or runs_on):
+            title = text[: parts[k - 1][0] + len(parts[k - 1][1])]
+            if line_text([Seg(title, False, None)]):
+                return 0, " ".join(title.split()), [], _slice(line, start)
+            return None
+    return None
 
 
 _QUOTED = re.compile(r"[\"“](?P<title>[^\"“”]{8,}?)[,.]?[\"”]")
@@ -315,9 +399,50 @@ def _slice(line: list[Seg], start: int, end: int | None = None) -> list[Seg]:
     return out
 
 
+# A bracketed tag before a title: "[ICLR'25]", "(NeurIPS 2024)", "【CVPR】", "(2025+)".
+_LEAD_TAG = re.compile(r"^\s*(?:[\[(【]\s*(?P<tag>[^\[\]()【】]{1,40}?)\s*[\])】])\s*[:\-–—|]?\s*")
+# Numbering, not a venue: "[J1]", "[C12]", "(3)".
+_ENUMERATOR = re.compile(r"^[A-Za-z]{0,2}\d{1,3}$")
+
+
+def _take_venue_tags(lines: list[list[Seg]]) -> tuple[list[list[Seg]], list[str]]:
+    """The entry's lines without venue tags, and the tags: a badge label anywhere
+    (`<div class="badge">CVPR 2016</div>`), a code span or bracketed tag opening the entry
+    (`` `CVPR 2016` ``, `[ICLR'25]`, `**[AAAI 2025]**`). Folded text (abstracts) is dropped."""
+    tags: list[str] = []
+    out: list[list[Seg]] = []
+    for line in lines:
+        kept = [seg for seg in line if seg.mark not in ("label", "aside")]
+        tags += [line_text([seg]) for seg in line if seg.mark == "label" and seg.text.strip()]
+        if kept and any(seg.text.strip() for seg in kept):
+            out.append(kept)
+    if not out:
+        return out, [t for t in tags if t]
+    first = list(out[0])
+    while first:
+        lead = next((i for i, seg in enumerate(first) if seg.text.strip()), None)
+        if lead is None:
+            break
+        seg = first[lead]
+        if seg.mark == "code" and seg.href is None:
+            tags.append(line_text([seg]))
+            first = first[lead + 1 :]
+            continue
+        m = _LEAD_TAG.match(seg.text) if seg.href is None else None
+        if m is not None and len(m.group("tag").split()) <= 5 and m.end() < len(seg.text) + 1:
+            tag = m.group("tag").strip()
+            if not _ENUMERATOR.match(tag):
+                tags.append(tag)
+            first = [seg.cut(seg.text[m.end() :]), *first[lead + 1 :]]
+            continue
+        break
+    out[0] = first
+    return [line for line in out if any(seg.text.strip() for seg in line)], tags
+
+
 def to_paper(entry: RawEntry) -> Paper | str:
     """The paper an entry lists, or why it lists none."""
-    lines = entry.lines
+    lines, tags = _take_venue_tags(entry.lines)
     found = _find_title(lines)
     if found is None:
         return "no text"
@@ -344,6 +469,8 @@ def to_paper(entry: RawEntry) -> Paper | str:
             if line_text(after):
                 text_lines.insert(0, after)
     venue = " ".join(line_text(line) for line in text_lines).strip(_JOINERS).strip()
+    if tags:
+        venue = "; ".join([*tags, venue] if venue else tags)
     links = _links(entry)
     arxiv = next((a for a in (arxiv_id_from_url(link.url) for link in links) if a), None)
     if arxiv is None:
@@ -357,6 +484,8 @@ def to_paper(entry: RawEntry) -> Paper | str:
     plain = not marked_up and _quoted_title(lines) is None
     if plain and not years and arxiv is None and entry.tag == "p":
         return "a note, not a paper (no title markup, year or arXiv id)"
+    if _NOTE_START.match(_entry_text(entry)) and arxiv is None:
+        return "a note about the paper above (award, coverage, legend)"
     return Paper(
         line=entry.line,
         title=title,

@@ -274,6 +274,7 @@ class _Walker(HTMLParser):
         self._hrefs: list[str | None] = []
         self._link_text: list[tuple[list[str], list[str]]] = []  # per open <a>: text, img alts
         self._marks: list[tuple[int, str]] = []  # (stack depth, mark) of open code/label elements
+        self._demoted: list[int] = []  # stack depths of headings read as an item's bold title
         self._heading: tuple[int, int, list[str]] | None = None  # level, line, text
         # kind now, name, level, and the kind the heading gave (sub-headings may switch it)
         self._section: tuple[SectionKind, str, int, SectionKind] | None = None
@@ -317,7 +318,11 @@ class _Walker(HTMLParser):
         # HTML lets <p> and <li> close implicitly; keep the stack honest about it.
         if tag in ("p", "li") and self._stack and self._stack[-1] == tag:
             self.handle_endtag(tag)
-        if tag in _HEADINGS:
+        if tag in _HEADINGS and self._entry is not None and self._in_item():
+            # `- ### Title` or a heading in a table cell: the item's title, not a section.
+            self._demoted.append(len(self._stack) + 1)
+            self._bold += 1
+        elif tag in _HEADINGS:
             self.finish_entry()
             self._heading = (_HEADINGS[tag], line, [])
         elif self._entry is None and tag in _ENTRY_TAGS:
@@ -336,6 +341,9 @@ class _Walker(HTMLParser):
             self._link_text.append(([], []))
         if tag == "code":
             self._marks.append((len(self._stack), "code"))
+        elif tag == "details" and self._entry is not None and self._entry_depth < len(self._stack):
+            # An abstract or BibTeX folded inside an item: its links count, its text is aside.
+            self._marks.append((len(self._stack), "aside"))
         elif _LABEL_CLASSES.intersection(attr.get("class", "").split()):
             self._marks.append((len(self._stack), "label"))
             self._newline()  # a label stands apart from the text around it
@@ -364,7 +372,8 @@ class _Walker(HTMLParser):
         if self._entry is None or self._heading is not None:
             return
         href = self._hrefs[-1] if self._hrefs else None
-        mark = self._marks[-1][1] if self._marks else ""
+        mark = next((m for _depth, m in reversed(self._marks) if m == "aside"), "")
+        mark = mark or (self._marks[-1][1] if self._marks else "")
         parts = data.split("\n")
         for i, part in enumerate(parts):
             if i:
@@ -404,6 +413,9 @@ class _Walker(HTMLParser):
                 self.result.anchors.append((href, line))
                 if self._entry is not None:
                     self._entry.links.append((Link(label, href), line))
+        elif tag in _HEADINGS and self._demoted and self._demoted[-1] > len(self._stack):
+            self._demoted.pop()
+            self._bold = max(0, self._bold - 1)
         elif tag in _HEADINGS and self._heading is not None:
             level, line, parts = self._heading
             self._heading = None
@@ -437,6 +449,9 @@ class _Walker(HTMLParser):
         elif self._section is not None:
             self._section = None  # a sibling heading like "Jane Doe" ends the section
             self._context = ""
+
+    def _in_item(self) -> bool:
+        return any(t in ("li", "td", "th") for t in self._stack)
 
     def _newline(self) -> None:
         if self._entry is not None and self._entry.lines[-1]:
