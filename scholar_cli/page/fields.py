@@ -72,6 +72,22 @@ def _is_listed_name(line: list[Seg], j: int, k: int) -> bool:
     return before.endswith((",", " and", "&")) or after.startswith((",", "and ", "&"))
 
 
+# "CVPR 2026", "arXiv 2025", "TPAMI'24", "(Oral)": short bold text that names a venue or an
+# award; "**Title**, **CVPR 2026**" keeps the title.
+_VENUE_WORDS = re.compile(
+    r"(?:^|\s)(?:'\d\d|(?:19|20)\d\d)\b|\b(?:oral|spotlight|poster|highlight|best paper|"
+    r"award|accepted|under review|preprint|submitted|in press|forthcoming)\b|'\d\d\b",
+    re.IGNORECASE,
+)
+
+
+def _is_venue_like(text: str) -> bool:
+    words = text.strip(" ()[]*.,;:").split()
+    if ":" in text or not 0 < len(words) <= 4:
+        return False
+    return _VENUE_WORDS.search(" ".join(words)) is not None
+
+
 def _first_bold(
     lines: list[list[Seg]], *, only: int | None = None
 ) -> tuple[int, str, list[Seg], list[Seg]] | None:
@@ -81,9 +97,9 @@ def _first_bold(
         if only is not None and i != only:
             continue
         for j, k in _bold_runs(line):
-            if _is_listed_name(line, j, k):
-                continue
             text = " ".join("".join(s.text for s in line[j:k]).split())
+            if _is_listed_name(line, j, k) or _is_venue_like(text):
+                continue
             return i, text, line[:j], line[k:]
     return None
 
@@ -275,6 +291,26 @@ def _is_title_link(label: str, *, leading: bool = False) -> bool:
     return not _is_name(label) and (len(label.split()) >= 2 or len(label) >= 12)
 
 
+def _first_title_link(line: list[Seg]) -> tuple[int, int] | None:
+    """Segment span of the first link on the line whose text could be a title: any link that
+    opens the line (unless it is a name starting an author list), else one that is neither a
+    generic label nor a name."""
+    lead = next((i for i, seg in enumerate(line) if seg.text.strip()), None)
+    i = lead or 0
+    while i < len(line):
+        if line[i].href is None:
+            i += 1
+            continue
+        end = _link_run(line, i)
+        label = line_text(line[i:end])
+        after = "".join(seg.text for seg in line[end:]).lstrip()
+        opens_names = _is_name(label) and after.startswith((",", "and ", "&"))
+        if _is_title_link(label, leading=i == lead and not opens_names):
+            return i, end
+        i = end
+    return None
+
+
 def _link_run(line: list[Seg], start: int) -> int:
     """The end of the run of segments that belong to the link starting at `start`."""
     end = start
@@ -304,33 +340,35 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
     Link texts such as "[pdf]" or "Code" and people's names are never titles."""
     if not lines:
         return None
+    first = lines[0]
+    # The earliest of a bold title, a title-like link and a quoted title on the first line:
+    # in "A, B. [Title](url). (**Oral**)" the bold text is an award, not the title.
+    candidates: list[tuple[int, tuple[int, str, list[Seg], list[Seg]]]] = []
     bold = _first_bold(lines, only=0)
     if bold is not None:
-        return bold
-    first = lines[0]
-    lead = next((i for i, seg in enumerate(first) if seg.text.strip()), None)
-    if lead is not None and first[lead].href is not None:
-        end = _link_run(first, lead)
-        if _is_title_link(line_text(first[lead:end]), leading=True):
-            return 0, line_text(first[lead:end]), [], first[end:]
+        candidates.append((_chars(bold[2]), bold))
+    link = _first_title_link(first)
+    if link is not None:
+        start, end = link
+        found = (0, line_text(first[start:end]), first[:start], first[end:])
+        candidates.append((_chars(first[:start]) + 1, found))
+    quoted = _quoted_title(lines[:1])
+    if quoted is not None:
+        candidates.append((_chars(quoted[2]) + 2, quoted))
+    if candidates:
+        return min(candidates, key=lambda c: c[0])[1]
     quoted = _quoted_title(lines[:3])
     if quoted is not None:
         return quoted
-    i = lead or 0
-    while i < len(first):
-        if first[i].href is None:
-            i += 1
-            continue
-        end = _link_run(first, i)
-        if _is_title_link(line_text(first[i:end])):
-            return 0, line_text(first[i:end]), first[:i], first[end:]
-        i = end
     bold = _first_bold(lines)
     if bold is not None and not _looks_like_authors(first):
         # A plain first line ("Title\nAlice, **Jane**") is the title, not a later bold line.
         return 0, line_text(first), [], []
     if bold is not None:
         return bold
+    cited = _title_after_authors(first)
+    if cited is not None:
+        return cited
     names, rest = _split_at_sentence_end(first)
     if rest and _looks_like_authors(names):
         title, venue = _split_at_sentence_end(rest)
@@ -339,10 +377,62 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
     before_authors = _title_before_authors(first)
     if before_authors is not None:
         return before_authors
+    plain_end = next(
+        (i for i, g in enumerate(first) if g.href is not None or (g.bold and g.text.strip())),
+        len(first),
+    )
+    lead_text = line_text(first[:plain_end]).rstrip(" ,;:—–-")
+    if 0 < plain_end < len(first) and len(lead_text.split()) >= 3:
+        # "Title, **CVPR 2026** [[PDF]](…)": the plain text before the venue and links.
+        return 0, lead_text, [], first[plain_end:]
     if _bold_runs(first) and _looks_like_authors(first):
         # "**Ana Pérez**, Bo Li" first: the entry lost its title (check reports empty-title).
         return 0, "", first, []
     return 0, line_text(first), [], []
+
+
+# Where the author list of a citation ends and the title begins or ends: "(2025).",
+# "(2025+)", and GB/T 7714's document marks "[J]." / "; proceedings of …".
+_CITED_YEAR = re.compile(r"\(\s*(?:19|20)\d\d[a-z]?\+?\s*\)[.,:]?\s*")
+_GBT_END = re.compile(
+    r"\s*\[(?:J|C|M|D|R|P|S|N|A|Z|G|EB/OL|J/OL|C/OL|M/OL)\]|;\s*(?=proceedings\b|in\b)",
+    re.IGNORECASE,
+)
+_TITLE_END = re.compile(r"(?<=[^\s.])[.?!](?=\s|$)")
+
+
+def _title_after_authors(line: list[Seg]) -> tuple[int, str, list[Seg], list[Seg]] | None:
+    """A citation that names its authors first: "A. Me and B. Other (2025). Title. *Venue*."
+    or "Me L, Other B. Title [J]. Venue, 2021"."""
+    text = "".join(seg.text for seg in line)
+    link_at = _chars(line[: next((i for i, g in enumerate(line) if g.href), len(line))])
+    year = _CITED_YEAR.search(text, 0, link_at)
+    if year is not None and _looks_like_authors(_slice(line, 0, year.start())):
+        start = year.end()
+        end_m = _TITLE_END.search(text, start, link_at)
+        end = (
+            end_m.end()
+            if end_m and text[end_m.start()] in "?!"
+            else end_m.start()
+            if end_m
+            else link_at
+        )
+        title = text[start:end].strip()
+        if len(title.split()) >= 2:
+            return 0, title, _slice(line, 0, year.start()), _slice(line, end)
+    mark = _GBT_END.search(text, 0, link_at)
+    if mark is not None:
+        cut = text.rfind(". ", 0, mark.start())
+        names = _slice(line, 0, cut) if cut > 0 else []
+        if names and _looks_like_authors(names):
+            title = text[cut + 2 : mark.start()].strip()
+            if len(title.split()) >= 2:
+                return 0, title, names, _slice(line, mark.end())
+    return None
+
+
+def _chars(segs: list[Seg]) -> int:
+    return sum(len(seg.text) for seg in segs)
 
 
 def _title_before_authors(line: list[Seg]) -> tuple[int, str, list[Seg], list[Seg]] | None:
@@ -428,20 +518,40 @@ def _take_venue_tags(lines: list[list[Seg]]) -> tuple[list[list[Seg]], list[str]
             tags.append(line_text([seg]))
             first = first[lead + 1 :]
             continue
-        m = _LEAD_TAG.match(seg.text) if seg.href is None else None
-        if m is not None and len(m.group("tag").split()) <= 5 and m.end() < len(seg.text) + 1:
-            tag = m.group("tag").strip()
-            if not _ENUMERATOR.match(tag):
-                tags.append(tag)
-            first = [seg.cut(seg.text[m.end() :]), *first[lead + 1 :]]
-            continue
-        break
+        # The text before the first link, bold or not: "(**oral**) [Title](…)".
+        plain_end = next((i for i, g in enumerate(first) if g.href is not None), len(first))
+        m = _LEAD_TAG.match("".join(g.text for g in first[:plain_end]))
+        if m is None or len(m.group("tag").split()) > 5:
+            break
+        tag = m.group("tag").strip()
+        if not _ENUMERATOR.match(tag):
+            tags.append(tag)
+        first = _slice(first, m.end())
     out[0] = first
     return [line for line in out if any(seg.text.strip() for seg in line)], tags
 
 
+# A short line that explains the marks, or points elsewhere, is not a paper.
+_LEGEND = re.compile(
+    r"equal(?:ly)? contribut|contributed equally|co-?first author|corresponding author|"
+    r"joint first|\b(?:denotes?|indicates?)\b|(?:full|complete|whole) (?:publication )?list|"
+    r"google scholar|dblp|semantic scholar|for (?:a |the )?(?:full|complete) list|"
+    r"(?:^|\W)under review\W*$|(?:^|\W)in preparation\W*$",
+    re.IGNORECASE,
+)
+
+
+def _is_legend(text: str) -> bool:
+    return len(text.split()) <= 20 and _LEGEND.search(text) is not None
+
+
 def to_paper(entry: RawEntry) -> Paper | str:
     """The paper an entry lists, or why it lists none."""
+    text = _entry_text(entry)
+    if _is_legend(text) and not arxiv_ids_in_text(text):
+        arxiv_links = [link for link, _line in entry.links if arxiv_id_from_url(link.url)]
+        if not arxiv_links and not any(_is_title_link(link.label) for link, _line in entry.links):
+            return "a legend or note, not a paper"
     lines, tags = _take_venue_tags(entry.lines)
     found = _find_title(lines)
     if found is None:

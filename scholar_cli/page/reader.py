@@ -54,7 +54,8 @@ def read_page(
     visible, hidden = mask_hidden(source.text, source.body_start_char, dialect)
     html = render_html(visible, source.body_start_char, dialect)
     try:
-        walk = walk_html(html, paper_sections)
+        title = source.front_matter.get("title")
+        walk = walk_html(html, paper_sections, title if isinstance(title, str) else "")
     except UnreadableHTML as e:
         raise PageError(path, f"HTML the parser cannot read ({e.problem})", e.line) from None
     located = _locate_badges(source, visible, walk.images)

@@ -247,8 +247,14 @@ class UnreadableHTML(Exception):
         self.problem = problem
 
 
-def walk_html(html: str, paper_sections: tuple[str, ...] = ()) -> Walk:
+def walk_html(html: str, paper_sections: tuple[str, ...] = (), page_title: str = "") -> Walk:
+    """Sections and entries of the rendered page. A page whose short title names a kind
+    (`title: Publications` in the front matter) is that section from its first line."""
     walker = _Walker(paper_sections)
+    short = 0 < len(page_title.split()) <= 4
+    kind = section_kind(page_title, paper_sections) if short else None
+    if kind is not None and kind != "other":
+        walker.open_page_section(kind, page_title)
     try:
         walker.feed(html)
         walker.close()
@@ -260,6 +266,15 @@ def walk_html(html: str, paper_sections: tuple[str, ...] = ()) -> Walk:
 
 # Class names that mark an element's text as a venue label, not part of the entry's prose.
 _LABEL_CLASSES = {"badge", "venue", "conf", "pub-venue", "label"}
+# Elements a visitor sees only on a click (abstracts, BibTeX): part of the item, not its text.
+_FOLDED_CLASSES = {"abstract", "abs", "bibtex", "bib", "popup", "collapse", "hidden", "modal"}
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+
+
+def _is_folded(attr: dict[str, str]) -> bool:
+    if _FOLDED_CLASSES.intersection(attr.get("class", "").lower().split()):
+        return True
+    return attr.get("hidden") is not None or bool(_DISPLAY_NONE.search(attr.get("style", "")))
 
 
 class _Walker(HTMLParser):
@@ -341,9 +356,15 @@ class _Walker(HTMLParser):
             self._link_text.append(([], []))
         if tag == "code":
             self._marks.append((len(self._stack), "code"))
-        elif tag == "details" and self._entry is not None and self._entry_depth < len(self._stack):
+        elif (
+            self._entry is not None
+            and self._entry_depth < len(self._stack)
+            and (tag == "details" or _is_folded(attr))
+        ):
             # An abstract or BibTeX folded inside an item: its links count, its text is aside.
             self._marks.append((len(self._stack), "aside"))
+        if tag == "q":
+            self.handle_data("“")
         elif _LABEL_CLASSES.intersection(attr.get("class", "").split()):
             self._marks.append((len(self._stack), "label"))
             self._newline()  # a label stands apart from the text around it
@@ -403,6 +424,8 @@ class _Walker(HTMLParser):
             self._newline()
         if tag in ("strong", "b"):
             self._bold = max(0, self._bold - 1)
+        elif tag == "q":
+            self.handle_data("”")  # as browsers show <q>
         elif tag == "a" and self._hrefs:
             href = self._hrefs.pop()
             text, alts = self._link_text.pop()
@@ -449,6 +472,10 @@ class _Walker(HTMLParser):
         elif self._section is not None:
             self._section = None  # a sibling heading like "Jane Doe" ends the section
             self._context = ""
+
+    def open_page_section(self, kind: SectionKind, title: str) -> None:
+        self._section = (kind, title, 0, kind)
+        self.result.sections.append(Section(title, kind, 1, 0, "the page's title"))
 
     def _in_item(self) -> bool:
         return any(t in ("li", "td", "th") for t in self._stack)
