@@ -200,175 +200,178 @@ _TAG = re.compile(
     r"(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(?P<self>/)?>"
 )
 _MARKDOWN_ATTR = re.compile(r"""\bmarkdown\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
-_BLOCK_START = re.compile(r"^ {0,3}<(?P<close>/)?(?P<name>[A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)", re.M)
-_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
-_BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|$)")
+_BLOCK_START = re.compile(r"^<(?P<close>/)?(?P<name>[A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
+
+if TYPE_CHECKING:
+    from markdown_it.rules_block import StateBlock
 
 
-class _Renderer:
-    """Renders one page body. `text` is the whole masked page; regions are offsets into it."""
+def _line_text(state: StateBlock, line: int) -> str:
+    return str(state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]])
 
-    def __init__(self, text: str, dialect: Dialect) -> None:
-        from markdown_it import MarkdownIt
 
-        self.text = text
-        self.dialect = dialect
-        # CommonMark plus what both GFM and kramdown-GFM add that homepages use.
-        self.md: MarkdownIt = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-        self._line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
-        self.out: list[str] = []
+def _kramdown_html_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """kramdown's HTML block: from a line opening a block-level element to the line holding
+    its matching end tag (blank lines included), content raw except where `markdown="1"`."""
+    if state.is_code_block(start):
+        return False
+    m = _BLOCK_START.match(_line_text(state, start))
+    if m is None or m.group("name").lower() not in _BLOCK_TAGS:
+        return False
+    if silent:
+        return True
+    last = _block_end(state, start, end, m.group("name").lower())
+    _emit_html(state, start, last + 1)
+    state.line = last + 1
+    return True
 
-    def line_of(self, offset: int) -> int:
-        import bisect
 
-        return bisect.bisect_right(self._line_starts, offset)
-
-    # -- Markdown ------------------------------------------------------------------------------
-    def markdown(self, start: int, end: int) -> None:
-        """Block-level Markdown in text[start:end]; in kramdown, HTML blocks are cut out."""
-        if self.dialect == "gfm":
-            self._render_md(start, end)
-            return
-        pos = start
-        chunk = start
-        in_fence: str | None = None
-        while pos < end:
-            line_end = self.text.find("\n", pos, end)
-            line_end = end if line_end < 0 else line_end
-            line = self.text[pos:line_end]
-            fence = _FENCE.match(line)
-            if in_fence is not None:
-                if fence and fence.group("fence")[0] == in_fence[0]:
-                    in_fence = None
-            elif fence:
-                in_fence = fence.group("fence")
-            else:
-                m = _BLOCK_START.match(line)
-                if m and m.group("name").lower() in _BLOCK_TAGS:
-                    self._render_md(chunk, pos)
-                    block_end = self._html_block_end(pos, end, m.group("name").lower())
-                    self.html(pos, block_end)
-                    pos = chunk = block_end
-                    continue
-            pos = line_end + 1
-        self._render_md(chunk, end)
-
-    def _render_md(self, start: int, end: int) -> None:
-        body = self.text[start:end]
-        if not body.strip():
-            self.out.append(body.count("\n") * "\n")
-            return
-        first_line = self.line_of(start)
-        tokens = self.md.parse(body)
-        for tok in tokens:
-            if tok.map is None:
-                continue
-            if tok.type == "html_block":
-                tok.content = f"<!--sl:{tok.map[0] + first_line}-->{tok.content}"
-            elif tok.nesting == 1:
-                tok.attrSet("data-sl", str(tok.map[0] + first_line))
-        self.out.append(self.md.renderer.render(tokens, self.md.options, {}))
-
-    def _html_block_end(self, start: int, limit: int, name: str) -> int:
-        """Where the HTML block opening at `start` ends: after the line holding its matching
-        end tag; a void or never-closed element ends at the first blank line, as CommonMark's."""
-        depth = 0
-        for m in _TAG.finditer(self.text, start, limit):
-            tag = m.group("name").lower()
-            if tag != name:
-                continue
-            if m.group("close"):
-                depth -= 1
-            elif not (m.group("self") or tag in _VOID):
-                depth += 1
-            if depth <= 0:
-                line_end = self.text.find("\n", m.end(), limit)
-                return limit if line_end < 0 else line_end + 1
-        blank = _BLANK_LINE.search(self.text, start, limit)
-        return limit if blank is None else blank.start() + 1
-
-    # -- raw HTML ------------------------------------------------------------------------------
-    def html(self, start: int, end: int) -> None:
-        """Raw HTML in text[start:end], with Markdown inside elements that ask for it."""
-        self.out.append(f"<!--sl:{self.line_of(start)}-->")
-        pos = start
-        for m in _TAG.finditer(self.text, start, end):
-            if m.start() < pos or m.group("close"):
-                continue
-            attr = _MARKDOWN_ATTR.search(m.group("attrs") or "")
-            if attr is None:
-                continue
-            value = (attr.group(1) or attr.group(2) or attr.group(3) or "").lower()
-            name = m.group("name").lower()
-            if value in ("0", "") or name in _VOID or m.group("self"):
-                continue
-            inner_end, close_end = self._matching_close(m.end(), end, name)
-            self._raw(pos, m.end())
-            if value == "span" or (value != "block" and name in _SPAN_MODEL):
-                self.out.append(self.md.renderInline(self.text[m.end() : inner_end]))
-            else:
-                self.markdown(m.end(), inner_end)
-            self.out.append(f"<!--sl:{self.line_of(inner_end)}-->")
-            pos = inner_end
-            if close_end <= pos:
-                break
-        self._raw(pos, end)
-
-    def _raw(self, start: int, end: int) -> None:
-        """Raw HTML, except stretches that are plainly Markdown.
-
-        kramdown leaves an HTML block's content raw unless told otherwise, yet owners write
-        `- **Title** …` lists inside `<details>` and sites that set `parse_block_html` show them
-        as lists. So a stretch after a blank line that does not start with a tag (nor is
-        indented as code) is read as Markdown: that is what the owner meant it to be.
-        """
-        pos = start
-        island: int | None = None  # where the current stretch of Markdown began
-        blank_before = False
-        line_start = start
-        while line_start < end:
-            line_end = self.text.find("\n", line_start, end)
-            line_end = end if line_end < 0 else line_end + 1
-            line = self.text[line_start:line_end]
-            stripped = line.strip()
-            if island is not None and (not stripped or stripped.startswith("<")):
-                self.out.append(self.text[pos:island])
-                self._render_md(island, line_start)
-                self.out.append(f"<!--sl:{self.line_of(line_start)}-->")
-                pos, island = line_start, None
-            elif (
-                island is None
-                and blank_before
-                and stripped
-                and not stripped.startswith("<")
-                and len(line) - len(line.lstrip(" ")) < 4
-            ):
-                island = line_start
-            blank_before = not stripped
-            line_start = line_end
-        if island is not None:
-            self.out.append(self.text[pos:island])
-            self._render_md(island, end)
-            pos = end
-        self.out.append(self.text[pos:end])
-
-    def _matching_close(self, start: int, limit: int, name: str) -> tuple[int, int]:
-        """(start, end) of the end tag closing an element `name` whose content starts here."""
-        depth = 1
-        for m in _TAG.finditer(self.text, start, limit):
+def _block_end(state: StateBlock, start: int, end: int, name: str) -> int:
+    """The last line of the HTML block opening at `start`; without a matching end tag, the
+    line before the next blank line (as CommonMark would)."""
+    depth = 0
+    for line in range(start, end):
+        if line > start and state.sCount[line] < state.blkIndent and not state.isEmpty(line):
+            break  # outdented: the list item holding the block has ended
+        for m in _TAG.finditer(_line_text(state, line)):
             if m.group("name").lower() != name:
                 continue
             if m.group("close"):
                 depth -= 1
-                if depth == 0:
-                    return m.start(), m.end()
-            elif not m.group("self"):
+            elif not (m.group("self") or name in _VOID):
                 depth += 1
-        return limit, limit
+            if depth <= 0:
+                return line
+    line = start + 1
+    while line < end and not state.isEmpty(line):
+        line += 1
+    return line - 1
+
+
+def _emit_html(state: StateBlock, start: int, end: int) -> None:
+    """Lines [start, end) of an HTML block: raw, except the content of elements that carry
+    `markdown="1"` (rendered as Markdown) and stretches that are plainly Markdown."""
+    line = start
+    raw_from = start
+    while line < end:
+        text = _line_text(state, line)
+        opened = None
+        for m in _TAG.finditer(text):
+            attr = _MARKDOWN_ATTR.search(m.group("attrs") or "") if not m.group("close") else None
+            if attr is None:
+                continue
+            value = (attr.group(1) or attr.group(2) or attr.group(3) or "").lower()
+            name = m.group("name").lower()
+            takes_markdown = value not in ("0", "") and name not in _VOID and not m.group("self")
+            if takes_markdown and not text[m.end() :].strip():  # content from the next line
+                opened = (name, value)
+        if opened is None:
+            line += 1
+            continue
+        name, value = opened
+        close = _close_line(state, line + 1, end, name)
+        _emit_raw(state, raw_from, line + 1)
+        if value == "span" or (value != "block" and name in _SPAN_MODEL):
+            token = state.push("inline", "", 0)
+            token.map = [line + 1, close]
+            token.content = state.getLines(line + 1, close, state.blkIndent, False).strip()
+            token.children = []
+            token.meta = {"span": True}
+        else:
+            _tokenize(state, line + 1, close)
+        raw_from = line = close
+    _emit_raw(state, raw_from, end)
+
+
+def _close_line(state: StateBlock, start: int, end: int, name: str) -> int:
+    depth = 1
+    for line in range(start, end):
+        for m in _TAG.finditer(_line_text(state, line)):
+            if m.group("name").lower() != name or m.group("self"):
+                continue
+            depth += -1 if m.group("close") else 1
+            if depth == 0:
+                return line
+    return end
+
+
+def _tokenize(state: StateBlock, start: int, end: int) -> None:
+    """Markdown blocks on lines [start, end), inside whatever contains them."""
+    if start >= end:
+        return
+    old_max = state.lineMax
+    state.lineMax = end
+    state.md.block.tokenize(state, start, end)
+    state.lineMax = old_max
+
+
+def _emit_raw(state: StateBlock, start: int, end: int) -> None:
+    """Raw HTML lines, except stretches that are plainly Markdown.
+
+    kramdown leaves an HTML block's content raw unless told otherwise, yet owners write
+    `- **Title** …` lists inside `<details>` and sites that set `parse_block_html` show them
+    as lists. So a stretch after a blank line that starts with neither a tag nor code
+    indentation is read as Markdown: that is what the owner meant it to be."""
+    line = start
+    raw_from = start
+    while line < end:
+        if (
+            line > start
+            and state.isEmpty(line - 1)
+            and not state.isEmpty(line)
+            and not _line_text(state, line).startswith("<")
+            and state.sCount[line] - state.blkIndent < 4
+        ):
+            island_end = line
+            while (
+                island_end < end
+                and not state.isEmpty(island_end)
+                and not _line_text(state, island_end).startswith("<")
+            ):
+                island_end += 1
+            _push_raw(state, raw_from, line)
+            _tokenize(state, line, island_end)
+            raw_from = line = island_end
+            continue
+        line += 1
+    _push_raw(state, raw_from, end)
+
+
+def _push_raw(state: StateBlock, start: int, end: int) -> None:
+    if start >= end:
+        return
+    token = state.push("html_block", "", 0)
+    token.map = [start, end]
+    token.content = state.getLines(start, end, state.blkIndent, True)
+
+
+def _markdown(dialect: Dialect) -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    # CommonMark plus what both GFM and kramdown's GFM input add that homepages use.
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    if dialect == "kramdown":
+        md.block.ruler.before(
+            "html_block",
+            "kramdown_html_block",
+            _kramdown_html_block,
+            {"alt": ["paragraph", "reference", "blockquote"]},
+        )
+    return md
 
 
 def render_html(text: str, start: int, dialect: Dialect) -> str:
     """The masked page's body (text[start:]) as HTML, blocks tagged with their file lines."""
-    renderer = _Renderer(text, dialect)
-    renderer.markdown(start, len(text))
-    return "".join(renderer.out)
+    body = text[start:]
+    first_line = text.count("\n", 0, start) + 1
+    md = _markdown(dialect)
+    tokens = md.parse(body)
+    for tok in tokens:
+        if tok.map is None:
+            continue
+        if tok.type == "html_block" or (tok.type == "inline" and tok.meta.get("span")):
+            tok.content = f"<!--sl:{tok.map[0] + first_line}-->{tok.content}"
+        elif tok.nesting == 1:
+            tok.attrSet("data-sl", str(tok.map[0] + first_line))
+    html: str = md.renderer.render(tokens, md.options, {})
+    return html

@@ -288,7 +288,19 @@ def _is_title_link(label: str, *, leading: bool = False) -> bool:
         return False
     if leading:
         return True
-    return not _is_name(label) and (len(label.split()) >= 2 or len(label) >= 12)
+    return not _is_link_to_person(label) and (len(label.split()) >= 2 or len(label) >= 12)
+
+
+def _is_link_to_person(label: str) -> bool:
+    """A co-author's homepage link: a name of two or three words, or a longer one with an
+    initial or a particle ("Maria de la Cruz"); "Managing Self-Replicating Innovative Goods"
+    is a title."""
+    if not _is_name(label):
+        return False
+    words = _clean_name(label).split()
+    return len(words) <= 3 or any(
+        w.lower() in _PARTICLES or re.fullmatch(r"[A-Z]\.?", w) for w in words
+    )
 
 
 def _first_title_link(line: list[Seg]) -> tuple[int, int] | None:
@@ -304,7 +316,7 @@ def _first_title_link(line: list[Seg]) -> tuple[int, int] | None:
         end = _link_run(line, i)
         label = line_text(line[i:end])
         after = "".join(seg.text for seg in line[end:]).lstrip()
-        opens_names = _is_name(label) and after.startswith((",", "and ", "&"))
+        opens_names = _is_link_to_person(label) and after.startswith((",", "and ", "&"))
         if _is_title_link(label, leading=i == lead and not opens_names):
             return i, end
         i = end
@@ -445,7 +457,8 @@ def _title_before_authors(line: list[Seg]) -> tuple[int, str, list[Seg], list[Se
         if seg.bold:
             bold_at[pos : pos + len(seg.text)] = [True] * len(seg.text)
         pos += len(seg.text)
-    parts = [(m.start(), m.group()) for m in re.finditer(r"[^,]+", text)]
+    # Parts end at commas and at full stops that end a word ("Title. Yichi Zhang, Bo Li").
+    parts = [(m.start(), m.group()) for m in re.finditer(r"(?:[^,.]|\.(?!\s))+\.?", text)]
     for k in range(1, len(parts)):
         start, part = parts[k]
         name = part.strip()
@@ -552,6 +565,10 @@ def to_paper(entry: RawEntry) -> Paper | str:
         arxiv_links = [link for link, _line in entry.links if arxiv_id_from_url(link.url)]
         if not arxiv_links and not any(_is_title_link(link.label) for link, _line in entry.links):
             return "a legend or note, not a paper"
+    if entry.links and all(link.url.startswith("#") for link, _line in entry.links):
+        rest = "".join(seg.text for line in entry.lines for seg in line if seg.href is None)
+        if not rest.strip(_SEPARATORS + "·•|/"):
+            return "links to places on this page (navigation), not a paper"
     lines, tags = _take_venue_tags(entry.lines)
     found = _find_title(lines)
     if found is None:

@@ -115,6 +115,7 @@ _SECTION_WORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
             "friends",
             r"links\b",
             r"cv\b",
+            r"notes\b",
         ),
     ),
     (
