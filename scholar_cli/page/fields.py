@@ -566,8 +566,8 @@ def to_paper(entry: RawEntry) -> Paper | str:
         if not arxiv_links and not any(_is_title_link(link.label) for link, _line in entry.links):
             return "a legend or note, not a paper"
     if entry.links and all(link.url.startswith("#") for link, _line in entry.links):
-        rest = "".join(seg.text for line in entry.lines for seg in line if seg.href is None)
-        if not rest.strip(_SEPARATORS + "·•|/"):
+        plain = "".join(seg.text for line in entry.lines for seg in line if seg.href is None)
+        if not plain.strip(_SEPARATORS + "·•|/"):
             return "links to places on this page (navigation), not a paper"
     lines, tags = _take_venue_tags(entry.lines)
     found = _find_title(lines)

@@ -164,9 +164,10 @@ class Seg:
     # "code": in a code span (`` `CVPR 2016` ``); "label": in an element classed as a badge or
     # venue (AcadHomepage's `<div class="badge">CVPR 2016</div>`): both name a venue.
     mark: str = ""
+    italic: bool = False
 
     def cut(self, text: str) -> Seg:
-        return Seg(text, self.bold, self.href, self.mark)
+        return Seg(text, self.bold, self.href, self.mark, self.italic)
 
 
 @dataclass(slots=True)
@@ -194,6 +195,8 @@ class RawEntry:
     links: list[tuple[Link, int]] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     end_line: int = 0
+    # Entries cut from one HTML container share its group; a paper's parts never cross one.
+    group: int = 0
 
     def starts_bold(self) -> bool:
         for line in self.lines:
@@ -201,6 +204,51 @@ class RawEntry:
                 if seg.text.strip():
                     return seg.bold
         return False
+
+
+@dataclass(slots=True)
+class _Node:
+    """A block element inside an open entry, with the stretch of the entry it holds."""
+
+    tag: str
+    cls: str
+    line: int
+    depth: int  # its place on the walker's stack
+    lines0: int  # indexes into the entry's lines, links and images where it starts
+    links0: int
+    images0: int
+    lines1: int = 0
+    links1: int = 0
+    images1: int = 0
+    own_text: bool = False  # text that is not inside a child block
+    children: list[_Node] = field(default_factory=list)
+
+    def signature(self) -> tuple[str, str]:
+        return self.tag, self.cls
+
+
+# Elements whose children are always separate items.
+_LIST_TAGS = {"ul", "ol", "dl", "table", "thead", "tbody", "tfoot"}
+# Elements that may only be holding items; anything else is an item however it is built.
+_CONTAINER_TAGS = _LIST_TAGS | {
+    "div", "section", "article", "main", "aside", "details", "blockquote", "figure", "center",
+}  # fmt: skip
+
+
+def _items(node: _Node) -> list[_Node]:
+    """The items an entry element holds: itself, or, for a container with no text of its own
+    (`<div class="pub-list">` of `<div class="pub">`s, a wrapper around a list), each of its
+    children of one kind, recursively."""
+    if node.own_text or node.tag not in _CONTAINER_TAGS:
+        return [node]  # a list item, table row or paragraph is one item, whatever it holds
+    kids = [k for k in node.children if k.lines1 > k.lines0 or k.images1 > k.images0]
+    if not kids:
+        return [node]
+    if node.tag in _LIST_TAGS or (len(kids) >= 2 and len({k.signature() for k in kids}) == 1):
+        return [item for kid in kids for item in _items(kid)]
+    if len(kids) == 1:
+        return _items(kids[0])
+    return [node]
 
 
 @dataclass(slots=True)
@@ -222,6 +270,10 @@ def heading_words(heading: str) -> str:
     """ "📝 Selected Publications {#pubs}" -> "selected publications": what a heading says."""
     words = fold_accents(heading).lower()
     return " ".join(re.sub(r"[^\w' -]+", " ", words).split())
+
+
+def line_words(line: list[Seg]) -> str:
+    return " ".join("".join(seg.text for seg in line).split())
 
 
 def section_kind(heading: str, paper_sections: tuple[str, ...] = ()) -> SectionKind | None:
@@ -296,6 +348,10 @@ class _Walker(HTMLParser):
         self._section: tuple[SectionKind, str, int, SectionKind] | None = None
         self._entry: RawEntry | None = None
         self._entry_depth = 0
+        self._nodes: list[_Node] = []  # open block elements of the entry, its own first
+        self._root: _Node | None = None
+        self._italic = 0
+        self._groups = 0
         self._generated = False  # inside a scholar marker block
         self._context = ""  # latest sub-heading within the current section
 
@@ -345,13 +401,29 @@ class _Walker(HTMLParser):
             kind, name = self._section[:2] if self._section is not None else (None, "")
             self._entry = RawEntry(kind, name, tag, line, self._context, tag == "tr")
             self._entry_depth = len(self._stack) + 1
+            self._root = _Node(tag, attr.get("class", ""), line, self._entry_depth, 0, 0, 0)
+            self._nodes = [self._root]
         if tag == "td" and self._entry is not None:
             self._entry.header_row = False
         self._stack.append(tag)
         if tag in _LINE_TAGS:
             self._newline()
+            if self._entry is not None and len(self._stack) > self._entry_depth and self._nodes:
+                node = _Node(
+                    tag,
+                    attr.get("class", ""),
+                    line,
+                    len(self._stack),
+                    len(self._entry.lines) - 1,
+                    len(self._entry.links),
+                    len(self._entry.images),
+                )
+                self._nodes[-1].children.append(node)
+                self._nodes.append(node)
         if tag in ("strong", "b"):
             self._bold += 1
+        elif tag in ("em", "i", "cite"):
+            self._italic += 1
         elif tag == "a":
             self._hrefs.append(attr.get("href") or None)
             self._link_text.append(([], []))
@@ -396,12 +468,15 @@ class _Walker(HTMLParser):
         href = self._hrefs[-1] if self._hrefs else None
         mark = next((m for _depth, m in reversed(self._marks) if m == "aside"), "")
         mark = mark or (self._marks[-1][1] if self._marks else "")
+        if self._nodes and data.strip():
+            self._nodes[-1].own_text = True
         parts = data.split("\n")
         for i, part in enumerate(parts):
             if i:
                 self._newline()
             if part:
-                self._entry.lines[-1].append(Seg(part, self._bold > 0, href, mark))
+                seg = Seg(part, self._bold > 0, href, mark, self._italic > 0)
+                self._entry.lines[-1].append(seg)
 
     # -- helpers ---------------------------------------------------------------------------
     def _void(self, tag: str, attr: dict[str, str], line: int) -> None:
@@ -425,6 +500,8 @@ class _Walker(HTMLParser):
             self._newline()
         if tag in ("strong", "b"):
             self._bold = max(0, self._bold - 1)
+        elif tag in ("em", "i", "cite"):
+            self._italic = max(0, self._italic - 1)
         elif tag == "q":
             self.handle_data("”")  # as browsers show <q>
         elif tag == "a" and self._hrefs:
@@ -446,24 +523,27 @@ class _Walker(HTMLParser):
             self._on_heading(level, " ".join("".join(parts).split()), line)
         if tag in _LINE_TAGS:
             self._newline()
+            if len(self._nodes) > 1 and self._nodes[-1].depth > len(self._stack):
+                self._end_node(self._nodes.pop())
         if self._entry is not None and len(self._stack) < self._entry_depth:
             self.finish_entry()
 
-    def _on_heading(self, level: int, text: str, line: int) -> None:
+    def _on_heading(self, level: int, text: str, line: int, *, bold_line: bool = False) -> None:
         if not text:
             return
         kind = section_kind(text, self._paper_sections)
         configured = kind == "papers" and section_kind(text) != "papers"
         why = "paper_sections in the config" if configured else "heading words"
+        if bold_line:
+            why = "a bold line standing for a heading"
         inside = self._section is not None and level > self._section[2]
         if inside and self._section is not None:
             # "### Preprints", "### 2024" under "## Publications": the outer section goes on;
             # "### Talks" under it switches the kind (until the next sub-heading).
             now, outer_name, outer_level, opened = self._section
             if kind is not None and kind != now:
-                self.result.sections.append(
-                    Section(text, kind, line, level, f"sub-heading of {outer_name}")
-                )
+                sub = "a bold line under" if bold_line else "sub-heading of"
+                self.result.sections.append(Section(text, kind, line, level, f"{sub} {outer_name}"))
             self._section = (kind or opened, outer_name, outer_level, opened)
             self._context = text
         elif kind is not None:
@@ -485,11 +565,66 @@ class _Walker(HTMLParser):
         if self._entry is not None and self._entry.lines[-1]:
             self._entry.lines.append([])
 
+    def _end_node(self, node: _Node) -> None:
+        assert self._entry is not None
+        node.lines1 = len(self._entry.lines)
+        node.links1 = len(self._entry.links)
+        node.images1 = len(self._entry.images)
+
     def finish_entry(self) -> None:
-        if self._entry is not None and not self._entry.header_row:
-            self._entry.lines = [line for line in self._entry.lines if line]
-            self._entry.end_line = max(self._entry.line, self._line())
-            if self._entry.lines or self._entry.images:
-                self.result.entries.append(self._entry)
+        entry = self._entry
+        if entry is not None and not entry.header_row:
+            while self._nodes:
+                self._end_node(self._nodes.pop())
+            root_end = max(entry.line, self._line())
+            items = _items(self._root) if self._root is not None else []
+            if len(items) > 1:
+                self._groups += 1
+                parts = [self._cut(entry, node, self._groups) for node in items]
+            else:
+                parts = [entry]
+            for part in parts:
+                part.lines = [line for line in part.lines if line]
+                part.end_line = max(part.line, part.end_line or root_end)
+                if part.lines or part.images:
+                    self._add_entry(part)
         self._entry = None
         self._entry_depth = 0
+        self._nodes = []
+        self._root = None
+
+    @staticmethod
+    def _cut(entry: RawEntry, node: _Node, group: int) -> RawEntry:
+        part = RawEntry(
+            entry.kind,
+            entry.section,
+            node.tag,
+            node.line,
+            entry.context,
+            lines=entry.lines[node.lines0 : node.lines1],
+            links=entry.links[node.links0 : node.links1],
+            images=entry.images[node.images0 : node.images1],
+            group=group,
+        )
+        return part
+
+    def _add_entry(self, entry: RawEntry) -> None:
+        """An entry, unless it is a bold line standing for a heading ("**Journal Papers**",
+        "**Selected Publications on X:**"): then it opens or switches a section."""
+        text = " ".join(line_words(line) for line in entry.lines)
+        bold_only = (
+            entry.tag == "p"
+            and not entry.links
+            and not entry.images
+            and all(seg.bold or not seg.text.strip(" :") for ln in entry.lines for seg in ln)
+        )
+        words = text.rstrip(": ").split()
+        if bold_only and words:
+            kind = section_kind(text, self._paper_sections)
+            outside = self._section is None
+            if kind is not None and (
+                (outside and len(words) <= 12) or len(words) <= 4 or text.endswith(":")
+            ):
+                self._on_heading(7, text.rstrip(": "), entry.line, bold_line=True)
+                return
+        self.result.entries.append(entry)
