@@ -504,6 +504,10 @@ def _slice(line: list[Seg], start: int, end: int | None = None) -> list[Seg]:
 
 # A bracketed tag before a title: "[ICLR'25]", "(NeurIPS 2024)", "【CVPR】", "(2025+)".
 _LEAD_TAG = re.compile(r"^\s*(?:[\[(【]\s*(?P<tag>[^\[\]()【】]{1,40}?)\s*[\])】])\s*[:\-–—|]?\s*")
+_DATE_ONLY = re.compile(
+    rf"[\[(]?\s*(?:(?:{_MONTHS})\.?\s+)?(?:19|20)\d\d(?:[-/.]\d{{1,2}}){{0,2}}\s*[\])]?[:.]?",
+    re.IGNORECASE,
+)
 # Numbering, not a venue: "[J1]", "[C12]", "(3)".
 _ENUMERATOR = re.compile(r"^[A-Za-z]{0,2}\d{1,3}$")
 
@@ -519,6 +523,9 @@ def _take_venue_tags(lines: list[list[Seg]]) -> tuple[list[list[Seg]], list[str]
         tags += [line_text([seg]) for seg in line if seg.mark == "label" and seg.text.strip()]
         if kept and any(seg.text.strip() for seg in kept):
             out.append(kept)
+    # A line that is only a date ("2025", "Mar 2024") stands beside the entry, as a label.
+    while out and _DATE_ONLY.fullmatch(line_text(out[0])):
+        tags.append(line_text(out.pop(0)))
     if not out:
         return out, [t for t in tags if t]
     first = list(out[0])
@@ -549,7 +556,8 @@ _LEGEND = re.compile(
     r"equal(?:ly)? contribut|contributed equally|co-?first author|corresponding author|"
     r"joint first|\b(?:denotes?|indicates?)\b|(?:full|complete|whole) (?:publication )?list|"
     r"google scholar|dblp|semantic scholar|for (?:a |the )?(?:full|complete) list|"
-    r"(?:^|\W)under review\W*$|(?:^|\W)in preparation\W*$",
+    r"(?:^|\W)under review\W*$|(?:^|\W)in preparation\W*$|"
+    r"\b\d+\+?\s+(?:more\s+)?(?:papers|publications|articles)\b",
     re.IGNORECASE,
 )
 
@@ -558,16 +566,71 @@ def _is_legend(text: str) -> bool:
     return len(text.split()) <= 20 and _LEGEND.search(text) is not None
 
 
+_WITH_COAUTHORS = re.compile(
+    r"\s*\((?:joint\s+)?(?:with|w/)\s+(?P<names>[^()]+)\)\s*$", re.IGNORECASE
+)
+
+
+def _is_prose(text: str) -> bool:
+    """Running text rather than a title: long, more than one sentence, or a sentence of more
+    than a dozen words ending in a full stop."""
+    words = len(text.split())
+    sentence = words > 12 and text.rstrip().endswith(".")
+    return words > 30 or sentence or len(re.findall(r"[a-z]{2}[.!?]\s+[A-Z]", text)) >= 1
+
+
+def _is_author_line(text: str) -> bool:
+    """Nothing but names: "Jane Doe, **Bo Li**, and C. Wu" (no title, year or venue)."""
+    parts = [p for p in _AUTHOR_SPLIT_RE.split(text) if p.strip(" .")]
+    return bool(parts) and all(
+        _is_name(p) or p.strip(" .").lower() in ("et al", "others") for p in parts
+    )
+
+
+def is_continuation(entry: RawEntry, prev: RawEntry) -> bool:
+    """Does `entry` (a block after `prev`) carry more of prev's paper rather than a paper of
+    its own? A links bar ("[ abstract | paper ]"), a hidden abstract, an italic venue line, an
+    author list, or a short venue line when prev names no year yet."""
+    lines = [[seg for seg in line if seg.mark != "aside"] for line in entry.lines]
+    lines = [line for line in lines if line_text(line)]
+    if not lines:
+        return True
+    loose = [seg for line in lines for seg in line if seg.href is None]
+    words = [
+        word
+        for word in " ".join(seg.text for seg in loose).split()
+        if word.strip(_SEPARATORS) and not _GENERIC_LABELS.match(word)
+    ]
+    has_links = any(seg.href for line in lines for seg in line)
+    if not words or (has_links and len(words) <= 2):
+        return True  # a bar of links: "[ abstract | paper | coverage: NYT ]"
+    if all(seg.italic or not seg.text.strip(_SEPARATORS) for seg in loose) and len(lines) == 1:
+        return True
+    text = " ".join(line_text(line) for line in lines)
+    titled = _first_title_link(lines[0]) is not None or _quoted_title(lines) is not None
+    if titled or len(lines) > 2:
+        return False
+    if len(lines) == 1 and _is_author_line(text):
+        return True
+    prev_text = " ".join(line_text(line) for line in prev.lines)
+    short = len(text.split()) <= 12
+    return short and not years_in(prev_text) and (bool(years_in(text)) or _is_venue_like(text))
+
+
 def to_paper(entry: RawEntry) -> Paper | str:
     """The paper an entry lists, or why it lists none."""
     text = _entry_text(entry)
     if _is_legend(text) and not arxiv_ids_in_text(text):
         arxiv_links = [link for link, _line in entry.links if arxiv_id_from_url(link.url)]
-        if not arxiv_links and not any(_is_title_link(link.label) for link, _line in entry.links):
+        titled = any(
+            _is_title_link(link.label) and not _LEGEND.search(link.label)
+            for link, _line in entry.links
+        )
+        if not arxiv_links and not titled:
             return "a legend or note, not a paper"
     if entry.links and all(link.url.startswith("#") for link, _line in entry.links):
-        plain = "".join(seg.text for line in entry.lines for seg in line if seg.href is None)
-        if not plain.strip(_SEPARATORS + "·•|/"):
+        loose = "".join(seg.text for line in entry.lines for seg in line if seg.href is None)
+        if not loose.strip(_SEPARATORS + "·•|/"):
             return "links to places on this page (navigation), not a paper"
     lines, tags = _take_venue_tags(entry.lines)
     found = _find_title(lines)
@@ -575,6 +638,10 @@ def to_paper(entry: RawEntry) -> Paper | str:
         return "no text"
     title_index, title, before, rest = found
     title = title.strip().rstrip(".,;")
+    coauthors = _WITH_COAUTHORS.search(title)
+    if coauthors is not None:
+        # "Title (with Jane Doe and Bo Li)": the co-authors, as economists write them.
+        title = title[: coauthors.start()].rstrip()
     if not title and not before:
         return "no title"
     text_lines: list[list[Seg]] = []
@@ -595,6 +662,8 @@ def to_paper(entry: RawEntry) -> Paper | str:
             authors = parse_authors(names)
             if line_text(after):
                 text_lines.insert(0, after)
+    if not authors and coauthors is not None:
+        authors = parse_authors([Seg(coauthors.group("names"), False, None)])
     venue = " ".join(line_text(line) for line in text_lines).strip(_JOINERS).strip()
     if tags:
         venue = "; ".join([*tags, venue] if venue else tags)
@@ -609,8 +678,8 @@ def to_paper(entry: RawEntry) -> Paper | str:
     lead = next((seg for seg in lines[0] if seg.text.strip()), None)
     marked_up = bool(_bold_runs(lines[title_index])) or (lead is not None and lead.href is not None)
     plain = not marked_up and _quoted_title(lines) is None
-    if plain and not years and arxiv is None and entry.tag == "p":
-        return "a note, not a paper (no title markup, year or arXiv id)"
+    if plain and not years and arxiv is None and entry.tag == "p" and _is_prose(title):
+        return "prose, not a paper (no title markup, year or arXiv id)"
     if _NOTE_START.match(_entry_text(entry)) and arxiv is None:
         return "a note about the paper above (award, coverage, legend)"
     return Paper(

@@ -22,7 +22,7 @@ from scholar_cli.models import (
     Syntax,
 )
 from scholar_cli.page.dialect import choose_dialect, mask_hidden, render_html
-from scholar_cli.page.fields import line_text, to_news, to_paper, to_project
+from scholar_cli.page.fields import is_continuation, line_text, to_news, to_paper, to_project
 from scholar_cli.page.frontmatter import Source, decode_source, read_source
 from scholar_cli.page.ids import classify_badge, github_repo_from_url, is_shields_url, same_url
 from scholar_cli.page.structure import Image, RawEntry, UnreadableHTML, walk_html
@@ -64,7 +64,15 @@ def read_page(
     badge_of = {id(image): badge for image, badge in located}
     entries = _merge_continuations(walk.entries)
 
-    skipped = [Skipped(h.line, h.end_line, h.reason, _clip(h.text)) for h in hidden]
+    skipped: list[Skipped] = []
+    for h in hidden:
+        last = skipped[-1] if skipped else None
+        if last is not None and last.reason == h.reason and h.line <= last.end_line + 1:
+            # Liquid tags on neighbouring lines are one template, not a dozen findings.
+            text = _clip(f"{last.text} {h.text}")
+            skipped[-1] = Skipped(last.line, max(last.end_line, h.end_line), h.reason, text)
+        else:
+            skipped.append(Skipped(h.line, h.end_line, h.reason, _clip(h.text)))
     papers: list[Paper] = []
     projects: list[Project] = []
     news: list[NewsItem] = []
@@ -111,26 +119,46 @@ def _clip(text: str, width: int = 80) -> str:
 
 
 def _merge_continuations(entries: list[RawEntry]) -> list[RawEntry]:
-    """A bold title paragraph followed by a plain list is one entry: the list describes it.
+    """Blocks that carry more of the item above them join it.
 
-    That is how Markdown pages write projects (`**ZO2** [badge](…)` then `- A framework …`).
+    A bold title paragraph followed by a plain list is one project or paper: the list describes
+    it (`**ZO2** [badge](…)` then `- A framework …`). A paper written as sibling blocks
+    (`<p>Title</p><p><em>Venue</em></p><div>[ abstract | paper ]</div>`, or a title, author and
+    venue paragraph apiece) is one paper; blocks cut from different containers never join.
     """
     merged: list[RawEntry] = []
     for entry in entries:
         prev = merged[-1] if merged else None
-        if (
+        same_place = (
             prev is not None
             and entry.kind in ("papers", "projects")
             and prev.kind == entry.kind
             and prev.section == entry.section
-            and prev.tag == "p"
-            and prev.starts_bold()
-            and entry.tag == "li"
-            and not entry.starts_bold()
+            and prev.context == entry.context
+        )
+        if (
+            prev is not None
+            and same_place
+            and (
+                (
+                    prev.tag == "p"
+                    and prev.starts_bold()
+                    and entry.tag == "li"
+                    and not entry.starts_bold()
+                )
+                or (
+                    entry.kind == "papers"
+                    and entry.group == prev.group
+                    and entry.tag in ("p", "div")
+                    and prev.tag in ("p", "div", "li")
+                    and is_continuation(entry, prev)
+                )
+            )
         ):
             prev.lines.extend(entry.lines)
             prev.links.extend(entry.links)
             prev.images.extend(entry.images)
+            prev.end_line = max(prev.end_line, entry.end_line)
             continue
         merged.append(entry)
     return merged

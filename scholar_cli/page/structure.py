@@ -116,6 +116,13 @@ _SECTION_WORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
             r"links\b",
             r"cv\b",
             r"notes\b",
+            "focus",
+            r"areas?\b",
+            "direction",
+            "overview",
+            r"topics?\b",
+            "theme",
+            "agenda",
         ),
     ),
     (
@@ -324,9 +331,13 @@ _FOLDED_CLASSES = {"abstract", "abs", "bibtex", "bib", "popup", "collapse", "hid
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 
-def _is_folded(attr: dict[str, str]) -> bool:
+def _is_folded(attr: dict[str, str], *, by_class_only: bool = False) -> bool:
+    """Shown only on a click. Inside an item a hidden element is its abstract; a hidden block
+    of its own may be a whole tab of the page, so there only the class says so."""
     if _FOLDED_CLASSES.intersection(attr.get("class", "").lower().split()):
         return True
+    if by_class_only:
+        return False
     return attr.get("hidden") is not None or bool(_DISPLAY_NONE.search(attr.get("style", "")))
 
 
@@ -429,10 +440,9 @@ class _Walker(HTMLParser):
             self._link_text.append(([], []))
         if tag == "code":
             self._marks.append((len(self._stack), "code"))
-        elif (
-            self._entry is not None
-            and self._entry_depth < len(self._stack)
-            and (tag == "details" or _is_folded(attr))
+        elif self._entry is not None and (
+            (self._entry_depth < len(self._stack) and (tag == "details" or _is_folded(attr)))
+            or _is_folded(attr, by_class_only=True)
         ):
             # An abstract or BibTeX folded inside an item: its links count, its text is aside.
             self._marks.append((len(self._stack), "aside"))
