@@ -417,8 +417,13 @@ def test_badge_lookalike_in_a_code_fence_is_not_the_badge(tmp_path: Path) -> Non
         "[b]: https://img.shields.io/github/stars/o/r\n",
         encoding="utf-8",
     )
-    # The reference-style badge has no inline markup to rewrite; the fenced example is text.
-    assert parse_page(page).badges == ()
+    # The reference-style badge is its definition line; the fenced example is text.
+    badges = parse_page(page).badges
+    assert [(b.kind, b.repo, b.line, b.syntax) for b in badges] == [
+        ("stars", "o/r", 9, "reference")
+    ]
+    data = page.read_bytes()
+    assert data[badges[0].start : badges[0].end] == b"[b]: https://img.shields.io/github/stars/o/r"
 
 
 def test_profile_readme_styles(tmp_path: Path) -> None:

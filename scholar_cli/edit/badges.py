@@ -159,8 +159,17 @@ def repo_of_badge(badge: Badge) -> str | None:
     return None
 
 
+_REFERENCE = re.compile(r"\[(?:[^\]\\]|\\.)+\]:[ \t]*(?P<url><[^>\n]*>|\S+)")
+
+
 def _locate_url(span: str, syntax: str) -> tuple[int, int] | None:
     """Start and end (characters, within the span) of the URL as written in the markup."""
+    if syntax == "reference":
+        ref = _REFERENCE.match(span)
+        if ref is None:
+            return None
+        start, end = ref.span("url")
+        return (start + 1, end - 1) if span[start] == "<" else (start, end)
     if syntax == "markdown":
         m = _MD_IMAGE.match(span)
         if m is None:
@@ -286,14 +295,14 @@ def _redraw(span: str, badge: Badge, count: int, mode: BadgeMode, repo: str) -> 
     located = _locate_url(span, badge.syntax)
     raw = span[located[0] : located[1]] if located else ""
     old_url = html.unescape(raw)
-    if badge.syntax == "markdown":
+    if badge.syntax in ("markdown", "reference"):
         old_url = _MD_BACKSLASH.sub(r"\1", old_url)
     if located is None or unquote(old_url.strip()) != unquote(badge.url.strip()):
         # Spans from a parse of other bytes would cut the page at the wrong places.
         raise ValueError(f"line {badge.line}: badge span does not hold {badge.url}")
     # A link around the image already names the repository; only a bare badge records it.
     link_repo = None if badge.link else repo
-    if mode == "text":
+    if mode == "text" and badge.syntax != "reference":  # a definition line holds a URL only
         return _text_badge(count, link_repo, badge.syntax)
     try:
         new_url = static_badge_url(old_url, count, link_repo)

@@ -174,6 +174,7 @@ def _locate_badges(source: Source, text: str, images: list[Image]) -> list[tuple
     bom_bytes = 3 if source.bom else 0
     cursor = source.body_start_char
     badges: list[tuple[Image, Badge]] = []
+    definitions: set[int] = set()
     for image in images:
         if image.text is None and not is_shields_url(image.src):
             continue
@@ -188,10 +189,20 @@ def _locate_badges(source: Source, text: str, images: list[Image]) -> list[tuple
         find = _find_star_text if image.text is not None else _find_image_markup
         needle = image.text if image.text is not None else image.src
         found = find(text, needle, max(cursor, line_starts[index]))
-        if found is None or found[0] >= line_end:
+        if found is not None and found[0] >= line_end:
+            found = None
+        if found is None and image.text is None:
+            # `![stars][s1]`: the URL is written once, on the `[s1]: https://…` line.
+            found = _find_reference_definition(text, image.src, source.body_start_char)
+            if found is not None and found[0] in definitions:
+                continue  # that definition is already one badge; its bytes change once
+        if found is None:
             continue  # no span we could rewrite safely; the badge is left as it is
+        if found[2] == "reference":
+            definitions.add(found[0])
         start, end, syntax = found
-        cursor = end
+        if syntax != "reference":
+            cursor = end
         line = bisect.bisect_right(line_starts, start)
         kind: BadgeKind
         kind, repo = ("text-stars", link_repo) if image.text else classify_badge(image.src)
@@ -226,6 +237,21 @@ def _find_star_text(text: str, star: str, start: int) -> tuple[int, int, Syntax]
         if before in ("[", ">"):
             return at, at + len(star), "markdown" if before == "[" else "html"
         at = text.find(star, at + 1)
+    return None
+
+
+_REFERENCE_DEFINITION = re.compile(
+    r"^[ ]{0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*(?P<url><[^>\n]*>|\S+)", re.MULTILINE
+)
+
+
+def _find_reference_definition(text: str, url: str, start: int) -> tuple[int, int, Syntax] | None:
+    """The `[label]: URL` line defining a reference-style image's URL (the span runs from the
+    `[` to the end of the URL, so a refresh rewrites the URL where it is written)."""
+    for m in _REFERENCE_DEFINITION.finditer(text, start):
+        written = html.unescape(m.group("url").strip("<>"))
+        if same_url(written, url):
+            return m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end(), "reference"
     return None
 
 
