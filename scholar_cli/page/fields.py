@@ -538,10 +538,9 @@ def _take_venue_tags(lines: list[list[Seg]]) -> tuple[list[list[Seg]], list[str]
             tags.append(line_text([seg]))
             first = first[lead + 1 :]
             continue
-        # The text before the first link, bold or not: "(**oral**) [Title](…)".
-        plain_end = next((i for i, g in enumerate(first) if g.href is not None), len(first))
-        m = _LEAD_TAG.match("".join(g.text for g in first[:plain_end]))
-        if m is None or len(m.group("tag").split()) > 5:
+        # "(**oral**) [Title](…)", or inside the title's link: "[[TKDE 2026] Title](…)".
+        m = _LEAD_TAG.match("".join(g.text for g in first))
+        if m is None or len(m.group("tag").split()) > 5 or _GENERIC_LABELS.match(m.group("tag")):
             break
         tag = m.group("tag").strip()
         if not _ENUMERATOR.match(tag):
@@ -566,6 +565,19 @@ def _is_legend(text: str) -> bool:
     return len(text.split()) <= 20 and _LEGEND.search(text) is not None
 
 
+_QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "«": "»", "„": "“"}
+
+
+def _unquote(title: str) -> str:
+    """ "\"Title\"" -> "Title"; a quote that only opens the title ("\"Any Other Thoughts,
+    Hedgehog?\" Linking …") stays."""
+    close = _QUOTE_PAIRS.get(title[:1])
+    inner = title[1:-1]
+    if close and len(title) > 2 and title.endswith(close) and close not in inner:
+        return inner.strip().rstrip(".,;")
+    return title
+
+
 _WITH_COAUTHORS = re.compile(
     r"\s*\((?:joint\s+)?(?:with|w/)\s+(?P<names>[^()]+)\)\s*$", re.IGNORECASE
 )
@@ -585,6 +597,17 @@ def _is_author_line(text: str) -> bool:
     return bool(parts) and all(
         _is_name(p) or p.strip(" .").lower() in ("et al", "others") for p in parts
     )
+
+
+def _is_long_prose(text: str) -> bool:
+    """A paragraph of running text (links to papers in it or not), not one paper: over sixty
+    words in more than one sentence, or over 120 words."""
+    words = len(text.split())
+    return words > 120 or (words > 60 and len(re.findall(r"[a-z]{3}[.!?]\s+[A-Z]", text)) >= 2)
+
+
+def _visible_text(entry: RawEntry) -> str:
+    return " ".join(line_text([s for s in line if s.mark != "aside"]) for line in entry.lines)
 
 
 def is_continuation(entry: RawEntry, prev: RawEntry) -> bool:
@@ -637,7 +660,7 @@ def to_paper(entry: RawEntry) -> Paper | str:
     if found is None:
         return "no text"
     title_index, title, before, rest = found
-    title = title.strip().rstrip(".,;")
+    title = _unquote(title.strip().rstrip(".,;"))
     coauthors = _WITH_COAUTHORS.search(title)
     if coauthors is not None:
         # "Title (with Jane Doe and Bo Li)": the co-authors, as economists write them.
@@ -680,6 +703,8 @@ def to_paper(entry: RawEntry) -> Paper | str:
     plain = not marked_up and _quoted_title(lines) is None
     if plain and not years and arxiv is None and entry.tag == "p" and _is_prose(title):
         return "prose, not a paper (no title markup, year or arXiv id)"
+    if entry.tag == "p" and _is_long_prose(_visible_text(entry)):
+        return "prose, not a paper (several sentences of running text)"
     if _NOTE_START.match(_entry_text(entry)) and arxiv is None:
         return "a note about the paper above (award, coverage, legend)"
     return Paper(

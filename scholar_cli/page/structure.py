@@ -334,6 +334,8 @@ _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 def _is_folded(attr: dict[str, str], *, by_class_only: bool = False) -> bool:
     """Shown only on a click. Inside an item a hidden element is its abstract; a hidden block
     of its own may be a whole tab of the page, so there only the class says so."""
+    if len(attr) == 0 or ("class" not in attr and "style" not in attr and "hidden" not in attr):
+        return False
     if _FOLDED_CLASSES.intersection(attr.get("class", "").lower().split()):
         return True
     if by_class_only:
