@@ -69,14 +69,21 @@ def _is_listed_name(line: list[Seg], j: int, k: int) -> bool:
     text = "".join(seg.text for seg in line[j:k]).strip()
     if ":" in text or len(text.split()) > 5:
         return False  # "ZO2: Scalable …" is a title however it is punctuated around
+    if _CITED_NAME.fullmatch(text) or _CITED_YEAR.match(after):
+        return True  # "**Quispe-Salazar, E.** (2026). Title." names the author
     return before.endswith((",", " and", "&")) or after.startswith((",", "and ", "&"))
+
+
+# A name as citations write it: "Quispe-Salazar, E.", "Doe, J. R.", "van Dam, A.-M."
+_CITED_NAME = re.compile(r"(?:[a-z]+ )*[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*, (?:[A-Z]\.[ -]?)+")
 
 
 # "CVPR 2026", "arXiv 2025", "TPAMI'24", "(Oral)": short bold text that names a venue or an
 # award; "**Title**, **CVPR 2026**" keeps the title.
 _VENUE_WORDS = re.compile(
     r"(?:^|\s)(?:'\d\d|(?:19|20)\d\d)\b|\b(?:oral|spotlight|poster|highlight|best paper|"
-    r"award|accepted|under review|preprint|submitted|in press|forthcoming)\b|'\d\d\b",
+    r"award|accepted|under review|preprint|submitted|in press|forthcoming)\b|'\d\d\b|"
+    r"\b[A-Z][A-Za-z-]*'?(?:19|20)\d\d\b",
     re.IGNORECASE,
 )
 
@@ -86,6 +93,14 @@ def _is_venue_like(text: str) -> bool:
     if ":" in text or not 0 < len(words) <= 4:
         return False
     return _VENUE_WORDS.search(" ".join(words)) is not None
+
+
+def _mid_sentence(before: list[Seg]) -> bool:
+    """Is bold text after this emphasis inside a sentence ("How to **transfer …**") rather
+    than a title after a tag, a number or an author list?"""
+    text = "".join(seg.text for seg in before if seg.href is None).rstrip()
+    words = re.findall(r"[A-Za-z]+", text)
+    return bool(words) and text[-1:].isalpha() and words[-1].islower() and len(words[-1]) > 1
 
 
 def _first_bold(
@@ -98,7 +113,7 @@ def _first_bold(
             continue
         for j, k in _bold_runs(line):
             text = " ".join("".join(s.text for s in line[j:k]).split())
-            if _is_listed_name(line, j, k) or _is_venue_like(text):
+            if _is_listed_name(line, j, k) or _is_venue_like(text) or _mid_sentence(line[:j]):
                 continue
             return i, text, line[:j], line[k:]
     return None
@@ -268,7 +283,10 @@ def years_in(text: str) -> tuple[int, ...]:
 
 # Link texts that name what a link is, never a paper's title: "[pdf]", "Paper", "Code", …
 _GENERIC_LABELS = re.compile(
-    r"^[\s\[\](){}|·•]*(?:paper|papers|pdf|arxiv|preprint|code|github|project(?: page)?|"
+    r"^[\s\[\](){}|·•]*(?:(?:view|read|see|download|get|open|visit|watch|access|full|"
+    r"the|our|this|project|conference|official|online|free)\s+)*"
+    r"(?:paper|papers|pdf|publication|article|version|poster|presentation|recording|details|"
+    r"more|record|entry|listing|arxiv|preprint|code|github|project(?: page)?|"
     r"website|webpage|homepage|page|site|slides?|video|talk|poster|bib(?:tex)?|cite|citation|"
     r"link|html|abs|abstract|doi|openreview|demo|dataset|data|model|models|blog|media|press|"
     r"supp(?:lementary)?|appendix|full text|journal|proceedings|publisher|springer|ieee|acm|"
@@ -397,7 +415,8 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
     if 0 < plain_end < len(first) and len(lead_text.split()) >= 3:
         # "Title, **CVPR 2026** [[PDF]](…)": the plain text before the venue and links.
         return 0, lead_text, [], first[plain_end:]
-    if _bold_runs(first) and _looks_like_authors(first):
+    runs = _bold_runs(first)
+    if runs and _is_listed_name(first, *runs[0]) and _looks_like_authors(first):
         # "**Ana Pérez**, Bo Li" first: the entry lost its title (check reports empty-title).
         return 0, "", first, []
     return 0, line_text(first), [], []
@@ -440,7 +459,50 @@ def _title_after_authors(line: list[Seg]) -> tuple[int, str, list[Seg], list[Seg
             title = text[cut + 2 : mark.start()].strip()
             if len(title.split()) >= 2:
                 return 0, title, names, _slice(line, mark.end())
+    colon = text.find(": ", 0, link_at)
+    names_text = text[:colon]
+    if (
+        colon > 0
+        and _is_author_line(names_text)
+        and _SENTENCE_END.search(names_text) is None
+        and (
+            len(_AUTHOR_SPLIT_RE.split(names_text)) >= 3
+            or any(g.bold for g in _slice(line, 0, colon))
+        )
+    ):
+        # "Yaowei Zheng, Richong Zhang and Yongyi Mao: Title. **ACL2024**. [[arXiv]](…)"
+        end_m = _TITLE_END.search(text, colon + 2, link_at)
+        end = (
+            end_m.start()
+            if end_m and text[end_m.start()] == "."
+            else end_m.end()
+            if end_m
+            else link_at
+        )
+        title = text[colon + 2 : end].strip()
+        if len(title.split()) >= 2:
+            return 0, title, _slice(line, 0, colon), _slice(line, end)
+    italic = _italic_title(line)
+    if italic is not None:
+        return italic
     return None
+
+
+def _italic_title(line: list[Seg]) -> tuple[int, str, list[Seg], list[Seg]] | None:
+    """ "2021 — Urbain et al. *Effect of compliance on ….* Autonomous Robots.": an italic run of
+    four words or more after a year, names or a dash is the title."""
+    start = next((i for i, seg in enumerate(line) if seg.italic and seg.text.strip()), None)
+    if start is None or line[start].href is not None:
+        return None
+    end = start
+    while end < len(line) and (line[end].italic or not line[end].text.strip()):
+        end += 1
+    title = line_text(line[start:end]).rstrip(" .,;:")
+    before = "".join(seg.text for seg in line[:start]).rstrip()
+    after_names = not before or before[-1] in ".:—–-|)," or _looks_like_authors(line[:start])
+    if len(title.split()) < 4 or not after_names:
+        return None
+    return 0, title, line[:start], line[end:]
 
 
 def _chars(segs: list[Seg]) -> int:
@@ -552,9 +614,10 @@ def _take_venue_tags(lines: list[list[Seg]]) -> tuple[list[list[Seg]], list[str]
 
 # A short line that explains the marks, or points elsewhere, is not a paper.
 _LEGEND = re.compile(
-    r"equal(?:ly)? contribut|contributed equally|co-?first author|corresponding author|"
+    r"^\W*(?:\w+ )?(?:legend|note|notes|remark)\s*:|equal(?:ly)? contribut|contributed equally|co-?first author|corresponding author|"
     r"joint first|\b(?:denotes?|indicates?)\b|(?:full|complete|whole) (?:publication )?list|"
-    r"google scholar|dblp|semantic scholar|for (?:a |the )?(?:full|complete) list|"
+    r"google scholar|dblp|semantic scholar|curriculum vitae|\bcv\b|you can find|can be found|"
+    r"\b(?:see|find|visit) (?:my|our)\b|for (?:a |the )?(?:full|complete) list|"
     r"(?:^|\W)under review\W*$|(?:^|\W)in preparation\W*$|"
     r"\b\d+\+?\s+(?:more\s+)?(?:papers|publications|articles)\b",
     re.IGNORECASE,
@@ -562,7 +625,12 @@ _LEGEND = re.compile(
 
 
 def _is_legend(text: str) -> bool:
+    if _LEGEND_LABEL.match(text):
+        return True  # "**Access legend:** 🔓 public · 🔒 private", however long it runs
     return len(text.split()) <= 20 and _LEGEND.search(text) is not None
+
+
+_LEGEND_LABEL = re.compile(r"^\W*(?:\w+ )?(?:legend|note|notes|remark)\s*:", re.IGNORECASE)
 
 
 _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "«": "»", "„": "“"}
@@ -587,7 +655,7 @@ def _is_prose(text: str) -> bool:
     """Running text rather than a title: long, more than one sentence, or a sentence of more
     than a dozen words ending in a full stop."""
     words = len(text.split())
-    sentence = words > 12 and text.rstrip().endswith(".")
+    sentence = words >= 8 and text.rstrip().endswith(".")
     return words > 30 or sentence or len(re.findall(r"[a-z]{2}[.!?]\s+[A-Z]", text)) >= 1
 
 
@@ -699,10 +767,12 @@ def to_paper(entry: RawEntry) -> Paper | str:
     # Years the venue names, else a year sub-heading the entry sits under ("### 2024").
     years = years_in(venue) or years_in(entry.context)
     lead = next((seg for seg in lines[0] if seg.text.strip()), None)
-    marked_up = bool(_bold_runs(lines[title_index])) or (lead is not None and lead.href is not None)
+    title_line = lines[title_index]
+    emphasised = any(not _mid_sentence(title_line[:j]) for j, _k in _bold_runs(title_line))
+    marked_up = emphasised or (lead is not None and lead.href is not None)
     plain = not marked_up and _quoted_title(lines) is None
-    if plain and not years and arxiv is None and entry.tag == "p" and _is_prose(title):
-        return "prose, not a paper (no title markup, year or arXiv id)"
+    if plain and not years and arxiv is None and _is_prose(title):
+        return "a sentence, not a paper (no title markup, year or arXiv id)"
     if entry.tag == "p" and _is_long_prose(_visible_text(entry)):
         return "prose, not a paper (several sentences of running text)"
     if _NOTE_START.match(_entry_text(entry)) and arxiv is None:

@@ -145,6 +145,7 @@ def _merge_continuations(entries: list[RawEntry]) -> list[RawEntry]:
                     and prev.starts_bold()
                     and entry.tag == "li"
                     and not entry.starts_bold()
+                    and (entry.kind == "projects" or is_continuation(entry, prev))
                 )
                 or (
                     entry.kind == "papers"

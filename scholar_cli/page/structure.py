@@ -116,6 +116,8 @@ _SECTION_WORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
             r"links\b",
             r"cv\b",
             r"notes\b",
+            "pipeline",
+            "planned",
             "focus",
             r"areas?\b",
             "direction",
@@ -292,8 +294,10 @@ def section_kind(heading: str, paper_sections: tuple[str, ...] = ()) -> SectionK
     for name in paper_sections:
         if heading_words(name) and heading_words(name) in words:
             return "papers"
-    for kind, pattern in _SECTION_RES:
-        if pattern.search(words):
+    for index, (kind, pattern) in enumerate(_SECTION_RES):
+        # The last rule's words ("Research", "Journal") name papers only in short headings:
+        # "Mini Programs for Research" does not.
+        if pattern.search(words) and (index < len(_SECTION_RES) - 1 or len(words.split()) <= 3):
             return kind
     return None
 
