@@ -227,12 +227,12 @@ def _kramdown_html_block(state: StateBlock, start: int, end: int, silent: bool) 
 
 
 def _block_end(state: StateBlock, start: int, end: int, name: str) -> int:
-    """The last line of the HTML block opening at `start`; without a matching end tag, the
-    line before the next blank line (as CommonMark would)."""
+    """The last line of the HTML block opening at `start`. Without a matching end tag kramdown
+    closes the element at the end of what contains it (and warns), as browsers do."""
     depth = 0
     for line in range(start, end):
         if line > start and state.sCount[line] < state.blkIndent and not state.isEmpty(line):
-            break  # outdented: the list item holding the block has ended
+            return line - 1  # outdented: the list item holding the block has ended
         for m in _TAG.finditer(_line_text(state, line)):
             if m.group("name").lower() != name:
                 continue
@@ -242,10 +242,7 @@ def _block_end(state: StateBlock, start: int, end: int, name: str) -> int:
                 depth += 1
             if depth <= 0:
                 return line
-    line = start + 1
-    while line < end and not state.isEmpty(line):
-        line += 1
-    return line - 1
+    return end - 1
 
 
 def _emit_html(state: StateBlock, start: int, end: int) -> None:

@@ -99,8 +99,7 @@ def _mid_sentence(before: list[Seg]) -> bool:
     """Is bold text after this emphasis inside a sentence ("How to **transfer …**") rather
     than a title after a tag, a number or an author list?"""
     text = "".join(seg.text for seg in before if seg.href is None).rstrip()
-    words = re.findall(r"[A-Za-z]+", text)
-    return bool(words) and text[-1:].isalpha() and words[-1].islower() and len(words[-1]) > 1
+    return text[-1:].isalpha()
 
 
 def _first_bold(
@@ -771,7 +770,8 @@ def to_paper(entry: RawEntry) -> Paper | str:
     emphasised = any(not _mid_sentence(title_line[:j]) for j, _k in _bold_runs(title_line))
     marked_up = emphasised or (lead is not None and lead.href is not None)
     plain = not marked_up and _quoted_title(lines) is None
-    if plain and not years and arxiv is None and _is_prose(title):
+    one_line = sum(1 for line in lines if line_text(line)) == 1
+    if plain and not years and arxiv is None and one_line and _is_prose(_visible_text(entry)):
         return "a sentence, not a paper (no title markup, year or arXiv id)"
     if entry.tag == "p" and _is_long_prose(_visible_text(entry)):
         return "prose, not a paper (several sentences of running text)"
