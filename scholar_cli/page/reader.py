@@ -54,8 +54,7 @@ def read_page(
     visible, hidden = mask_hidden(source.text, source.body_start_char, dialect)
     html = render_html(visible, source.body_start_char, dialect)
     try:
-        title = source.front_matter.get("title")
-        walk = walk_html(html, paper_sections, title if isinstance(title, str) else "")
+        walk = walk_html(html, paper_sections, _page_title(source.front_matter))
     except UnreadableHTML as e:
         raise PageError(path, f"HTML the parser cannot read ({e.problem})", e.line) from None
     located = _locate_badges(source, visible, walk.images)
@@ -112,6 +111,18 @@ def read_page(
         dialect=dialect,
         skipped=tuple(skipped),
     )
+
+
+def _page_title(front_matter: dict[str, object]) -> str:
+    """The page's title, else the last part of its permalink (`/publications/`): what the site
+    calls the page, which says what it lists when no heading does."""
+    title = front_matter.get("title")
+    if isinstance(title, str) and title.strip():
+        return title
+    permalink = front_matter.get("permalink")
+    if isinstance(permalink, str):
+        return permalink.strip("/").rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
+    return ""
 
 
 def _clip(text: str, width: int = 80) -> str:

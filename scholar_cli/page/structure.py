@@ -148,7 +148,8 @@ _SECTION_WORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
 _VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "area", "col", "embed"}
 # Elements that open an entry when they start inside a section and no entry is open.
 # (Not <details>: a folded "Older publications" list holds many entries.)
-_ENTRY_TAGS = {"li", "p", "div", "article", "section", "tr", "blockquote", "figure"}
+# (A <td> too: browsers supply the <tr> that hand-written tables leave out.)
+_ENTRY_TAGS = {"li", "p", "div", "article", "section", "tr", "td", "blockquote", "figure"}
 # Elements whose edges end a visual line.
 _LINE_TAGS = {
     "p", "div", "li", "ul", "ol", "tr", "td", "th", "blockquote", "section", "article",
