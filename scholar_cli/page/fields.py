@@ -601,8 +601,11 @@ def _take_venue_tags(lines: list[list[Seg]]) -> tuple[list[list[Seg]], list[str]
             continue
         # "(**oral**) [Title](…)", or inside the title's link: "[[TKDE 2026] Title](…)".
         m = _LEAD_TAG.match("".join(g.text for g in first))
-        if m is None or len(m.group("tag").split()) > 5 or _GENERIC_LABELS.match(m.group("tag")):
+        if m is None or len(m.group("tag").split()) > 5:
             break
+        in_link = any(g.href for g in _slice(first, 0, m.end()))
+        if in_link and _GENERIC_LABELS.match(m.group("tag")):
+            break  # "[[pdf]](…)" is a link, not a tag
         tag = m.group("tag").strip()
         if not _ENUMERATOR.match(tag):
             tags.append(tag)

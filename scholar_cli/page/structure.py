@@ -329,6 +329,8 @@ def walk_html(html: str, paper_sections: tuple[str, ...] = (), page_title: str =
     return walker.result
 
 
+# Characters that take no room on screen (zero-width space, word joiner, soft hyphen, BOM).
+_INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u2060\xad\ufeff"))
 # Class names that mark an element's text as a venue label, not part of the entry's prose.
 _LABEL_CLASSES = {"badge", "venue", "conf", "pub-venue", "label"}
 # Elements a visitor sees only on a click (abstracts, BibTeX): part of the item, not its text.
@@ -471,6 +473,8 @@ class _Walker(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._generated:
             return
+        if "\u200b" in data or "\u2060" in data or "\xad" in data or "\ufeff" in data:
+            data = data.translate(_INVISIBLE)
         if self._heading is not None:
             self._heading[2].append(data)
         for text, _alts in self._link_text:
