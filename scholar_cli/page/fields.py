@@ -369,6 +369,25 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
     Link texts such as "[pdf]" or "Code" and people's names are never titles."""
     if not lines:
         return None
+    for i, line in enumerate(lines):
+        # Markup that says so: <span class="articleTitle">, <div class="paper-title">.
+        start = next((j for j, seg in enumerate(line) if seg.mark == "title"), None)
+        if start is None:
+            continue
+        end = start
+        while end < len(line) and line[end].mark == "title":
+            end += 1
+        marked = line_text(line[start:end])
+        current, after = line, line[end:]
+        # An HTML title element may wrap over source lines.
+        for nxt in lines[i + 1 :]:
+            if end < len(current) or not nxt or nxt[0].mark != "title":
+                break
+            end = next((j for j, seg in enumerate(nxt) if seg.mark != "title"), len(nxt))
+            marked = f"{marked} {line_text(nxt[:end])}"
+            current, after = nxt, nxt[end:]
+        if marked.strip():
+            return i, " ".join(marked.split()), line[:start], after
     first = lines[0]
     # The earliest of a bold title, a title-like link and a quoted title on the first line:
     # in "A, B. [Title](url). (**Oral**)" the bold text is an award, not the title.
@@ -763,7 +782,9 @@ def to_paper(entry: RawEntry) -> Paper | str:
     links = _links(entry)
     arxiv = next((a for a in (arxiv_id_from_url(link.url) for link in links) if a), None)
     if arxiv is None:
-        in_text = arxiv_ids_in_text(_entry_text(entry))
+        # Written in the text, or inside a link that does not parse as one
+        # ("[Title]([https://arxiv.org/abs/…](https://…))").
+        in_text = arxiv_ids_in_text(_entry_text(entry) + " " + " ".join(lk.url for lk in links))
         arxiv = in_text[0] if in_text else None
     repos = [r for r in (github_repo_from_url(link.url) for link in links) if r]
     # Years the venue names, else a year sub-heading the entry sits under ("### 2024").

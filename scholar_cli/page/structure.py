@@ -329,10 +329,30 @@ def walk_html(html: str, paper_sections: tuple[str, ...] = (), page_title: str =
     return walker.result
 
 
+_FALLBACK_TAGS = {"video", "audio", "canvas", "object", "iframe", "noscript", "svg", "picture"}
 # Characters that take no room on screen (zero-width space, word joiner, soft hyphen, BOM).
 _INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u2060\xad\ufeff"))
 # Class names that mark an element's text as a venue label, not part of the entry's prose.
-_LABEL_CLASSES = {"badge", "venue", "conf", "pub-venue", "label"}
+_LABEL_WORDS = ("badge", "venue", "conf", "journal", "booktitle", "publisher", "label")
+_NOT_TITLE_WORDS = ("section", "page", "site", "header", "nav", "sub", "card")
+
+
+def _class_role(tag: str, classes: str) -> str:
+    """What an element's class says its text is: a venue "label" (`<div class="badge">`,
+    `class="journalTitle"`), the paper's "title" (`class="articleTitle"`, `paper-title`,
+    AcadHomepage-style `<papertitle>`), or nothing."""
+    if tag == "papertitle":
+        return "title"
+    if not classes:
+        return ""
+    role = ""
+    for token in classes.lower().split():
+        word = token.replace("-", "").replace("_", "")
+        if any(w in word for w in _LABEL_WORDS):
+            return "label"
+        if word.endswith("title") and not any(w in word for w in _NOT_TITLE_WORDS):
+            role = "title"
+    return role
 # Elements a visitor sees only on a click (abstracts, BibTeX): part of the item, not its text.
 _FOLDED_CLASSES = {"abstract", "abs", "bibtex", "bib", "popup", "collapse", "hidden", "modal"}
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
@@ -455,11 +475,18 @@ class _Walker(HTMLParser):
         ):
             # An abstract or BibTeX folded inside an item: its links count, its text is aside.
             self._marks.append((len(self._stack), "aside"))
+        if tag in _FALLBACK_TAGS:
+            # "Your browser does not support the video tag": shown only when the media is not.
+            self._marks.append((len(self._stack), "aside"))
         if tag == "q":
             self.handle_data("“")
-        elif _LABEL_CLASSES.intersection(attr.get("class", "").split()):
-            self._marks.append((len(self._stack), "label"))
-            self._newline()  # a label stands apart from the text around it
+        else:
+            role = _class_role(tag, attr.get("class", ""))
+            if role == "label":
+                self._marks.append((len(self._stack), "label"))
+                self._newline()  # a label stands apart from the text around it
+            elif role == "title":
+                self._marks.append((len(self._stack), "title"))
 
     def handle_endtag(self, tag: str) -> None:
         if self._generated or tag in _VOID or tag not in self._stack:
@@ -487,7 +514,7 @@ class _Walker(HTMLParser):
         if self._entry is None or self._heading is not None:
             return
         href = self._hrefs[-1] if self._hrefs else None
-        mark = next((m for _depth, m in reversed(self._marks) if m == "aside"), "")
+        mark = next((m for _depth, m in reversed(self._marks) if m in ("aside", "label")), "")
         mark = mark or (self._marks[-1][1] if self._marks else "")
         if self._nodes and data.strip():
             self._nodes[-1].own_text = True
