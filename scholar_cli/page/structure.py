@@ -118,13 +118,6 @@ _SECTION_WORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
             r"notes\b",
             "pipeline",
             "planned",
-            "focus",
-            r"areas?\b",
-            "direction",
-            "overview",
-            r"topics?\b",
-            "theme",
-            "agenda",
         ),
     ),
     (
@@ -282,11 +275,18 @@ def heading_words(heading: str) -> str:
     return " ".join(re.sub(r"[^\w' -]+", " ", words).split())
 
 
+# Headings that name a field of work: a section of prose at the top ("Research Focus"), but
+# under Publications only a group of papers ("Research Direction 1: Agentic Search").
+_TOPIC_RE = re.compile(r"(?<![\w])(?:focus|areas?\b|direction|overview|topics?\b|theme|agenda)")
+
+
 def line_words(line: list[Seg]) -> str:
     return " ".join("".join(seg.text for seg in line).split())
 
 
-def section_kind(heading: str, paper_sections: tuple[str, ...] = ()) -> SectionKind | None:
+def section_kind(
+    heading: str, paper_sections: tuple[str, ...] = (), *, topic: SectionKind | None = "other"
+) -> SectionKind | None:
     """ "📝 Selected Publications" -> "papers"; "Reviewer Service" -> "other"; "Jane Doe" -> None.
 
     `paper_sections` (from the config) are headings the words would not give: a heading that
@@ -296,6 +296,8 @@ def section_kind(heading: str, paper_sections: tuple[str, ...] = ()) -> SectionK
         if heading_words(name) and heading_words(name) in words:
             return "papers"
     for index, (kind, pattern) in enumerate(_SECTION_RES):
+        if index == len(_SECTION_RES) - 1 and _TOPIC_RE.search(words):
+            return topic  # a field of work: `topic` says what it is where it stands
         # The last rule's words ("Research", "Journal") name papers only in short headings:
         # "Mini Programs for Research" does not.
         if pattern.search(words) and (index < len(_SECTION_RES) - 1 or len(words.split()) <= 3):
@@ -579,7 +581,8 @@ class _Walker(HTMLParser):
     def _on_heading(self, level: int, text: str, line: int, *, bold_line: bool = False) -> None:
         if not text:
             return
-        kind = section_kind(text, self._paper_sections)
+        inside = self._section is not None and level > self._section[2]
+        kind = section_kind(text, self._paper_sections, topic="other" if not inside else None)
         configured = kind == "papers" and section_kind(text) != "papers"
         why = "paper_sections in the config" if configured else "heading words"
         if bold_line:
