@@ -169,12 +169,15 @@ def _is_name(piece: str) -> bool:
 
 
 def _looks_like_authors(line: list[Seg]) -> bool:
-    if any(seg.bold and seg.text.strip() for seg in line):
-        return True
+    """A list of names: comma or "and" separated parts of a few words without digits (a bolded
+    part is the owner's name, whatever it looks like)."""
     text = re.sub(r"\(\s*(?:19|20)\d\d\s*\)", " ", line_text(line))  # APA's "(2024)"
-    parts = [p for p in _AUTHOR_SPLIT_RE.split(text) if p.strip()]
+    # "et al.", "[& 16 others]" end a list of names as names do.
+    text = re.sub(r"\[?&?\s*\d+\s+others\]?|\bet al\.?", " ", text)
+    parts = [p for p in _AUTHOR_SPLIT_RE.split(text) if p.strip(" .")]
     if len(parts) < 2:
-        return len(parts) == 1 and _is_name(parts[0])
+        bold = any(seg.bold and seg.text.strip() for seg in line)
+        return len(parts) == 1 and (_is_name(parts[0]) or (bold and len(parts[0].split()) <= 5))
     names = [_clean_name(p) for p in parts]
     return all(not re.search(r"\d", p) and 0 < len(p.split()) <= 6 for p in names)
 
@@ -503,6 +506,36 @@ def _title_after_authors(line: list[Seg]) -> tuple[int, str, list[Seg], list[Seg
     italic = _italic_title(line)
     if italic is not None:
         return italic
+    return _title_after_name_list(line, link_at)
+
+
+_NAME_TOKEN = re.compile(
+    r"[A-Z][\w'’-]*\.?|[A-Z](?:\.|-[A-Z])+\.?|(?:van|von|de|der|den|da|di|du|del|la|le|dos|"
+    r"and|et|al\.?|&|\[&|\d+|others\]?\.?)"
+)
+
+
+def _title_after_name_list(
+    line: list[Seg], link_at: int
+) -> tuple[int, str, list[Seg], list[Seg]] | None:
+    """ "Lu, G., Marais, E. A., **Zhang, D.**, Guttikunda, S. Title of the Paper. Venue": the
+    first sentence that reads like a title (lower-case words in it) after sentences made only
+    of names and initials."""
+    text = "".join(seg.text for seg in line)
+    pos = 0
+    for m in re.finditer(r"[^.]+(?:\.(?!\s)[^.]*)*\.?", text[:link_at]):
+        piece = m.group().strip()
+        tokens = [t for t in re.split(r"[\s,;]+", piece) if t]
+        if not tokens:
+            continue
+        if all(_NAME_TOKEN.fullmatch(t) for t in tokens):
+            pos = m.end()
+            continue
+        lower = [t for t in tokens if t[:1].islower() and len(t) > 1]
+        if pos and len(tokens) >= 3 and lower:
+            title = piece.rstrip(".").strip()
+            return 0, title, _slice(line, 0, pos), _slice(line, m.end())
+        return None
     return None
 
 

@@ -355,6 +355,8 @@ def _class_role(tag: str, classes: str) -> str:
         if word.endswith("title") and not any(w in word for w in _NOT_TITLE_WORDS):
             role = "title"
     return role
+
+
 # Elements a visitor sees only on a click (abstracts, BibTeX): part of the item, not its text.
 _FOLDED_CLASSES = {"abstract", "abs", "bibtex", "bib", "popup", "collapse", "hidden", "modal"}
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
