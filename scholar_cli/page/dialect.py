@@ -350,7 +350,9 @@ def _markdown(dialect: Dialect) -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     # CommonMark plus what both GFM and kramdown's GFM input add that homepages use.
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    # `breaks`: a Markdown line break becomes <br>, so the walk can take every newline left
+    # in the HTML for what browsers take it for, a space ("Title\n  of a paper" in raw HTML).
+    md = MarkdownIt("commonmark", {"breaks": True}).enable(["table", "strikethrough"])
     # Links are read, never followed or shown: percent-encoding and punycode (a third of the
     # Markdown time on a long page) buy nothing here; same_url() compares URLs unquoted.
     md.normalizeLink = _as_written  # type: ignore[method-assign]

@@ -42,6 +42,9 @@ _SECTION_WORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
             "submitted",
             "in submission",
             "in preparation",
+            "peer-reviewed",
+            "peer reviewed",
+            "refereed",
             "in progress",
         ),
     ),
@@ -522,13 +525,9 @@ class _Walker(HTMLParser):
         mark = mark or (self._marks[-1][1] if self._marks else "")
         if self._nodes and data.strip():
             self._nodes[-1].own_text = True
-        parts = data.split("\n")
-        for i, part in enumerate(parts):
-            if i:
-                self._newline()
-            if part:
-                seg = Seg(part, self._bold > 0, href, mark, self._italic > 0)
-                self._entry.lines[-1].append(seg)
+        if "\n" in data:
+            data = data.replace("\n", " ")  # lines are made by <br> and blocks, not newlines
+        self._entry.lines[-1].append(Seg(data, self._bold > 0, href, mark, self._italic > 0))
 
     # -- helpers ---------------------------------------------------------------------------
     def _void(self, tag: str, attr: dict[str, str], line: int) -> None:
