@@ -681,7 +681,16 @@ _LEGEND = re.compile(
 def _is_legend(text: str) -> bool:
     if _LEGEND_LABEL.match(text):
         return True  # "**Access legend:** 🔓 public · 🔒 private", however long it runs
-    return len(text.split()) <= 20 and _LEGEND.search(text) is not None
+    words = len(text.split())
+    if words <= 40 and _ELSEWHERE.search(text):
+        return True  # "A complete list … is available on my Google Scholar page, or my CV."
+    return words <= 20 and _LEGEND.search(text) is not None
+
+
+_ELSEWHERE = re.compile(
+    r"(?:full|complete|whole) (?:list|publication list|record)|available (?:on|at|from) my",
+    re.IGNORECASE,
+)
 
 
 _LEGEND_LABEL = re.compile(r"^\W*(?:\w+ )?(?:legend|note|notes|remark)\s*:", re.IGNORECASE)
@@ -709,7 +718,7 @@ def _is_prose(text: str) -> bool:
     """Running text rather than a title: long, more than one sentence, or a sentence of more
     than a dozen words ending in a full stop."""
     words = len(text.split())
-    sentence = words >= 8 and text.rstrip().endswith(".")
+    sentence = words >= 8 and text.rstrip().endswith((".", ":"))
     return words > 30 or sentence or len(re.findall(r"[a-z]{2}[.!?]\s+[A-Z]", text)) >= 1
 
 
@@ -777,6 +786,16 @@ def to_paper(entry: RawEntry) -> Paper | str:
         loose = "".join(seg.text for line in entry.lines for seg in line if seg.href is None)
         if not loose.strip(_SEPARATORS + "·•|/"):
             return "links to places on this page (navigation), not a paper"
+    visible = [seg for line in entry.lines for seg in line if seg.text.strip()]
+    if (
+        entry.tag == "p"
+        and len(entry.lines) == 1
+        and not entry.links
+        and visible
+        and all(seg.italic for seg in visible)
+        and len(_visible_text(entry).split()) <= 10
+    ):
+        return "a caption in italics, not a paper"
     lines, tags = _take_venue_tags(entry.lines)
     found = _find_title(lines)
     if found is None:
