@@ -240,8 +240,9 @@ class Section:
     name: str  # the heading's text as shown
     kind: SectionKind
     line: int
-    level: int  # 1-6 for h1-h6; 7 for a bold line standing in for a heading
-    why: str  # "heading words", "paper_sections in the config", "sub-heading of …"
+    level: int  # 0 for the page's title, 1-6 for h1-h6, 7 for a bold line standing for one
+    why: str  # "heading words", "paper_sections in the config", "the page's title", …
+    parent: str = ""  # the section it groups items of ("" for a section of its own)
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -250,11 +251,12 @@ class Section:
             "line": self.line,
             "level": self.level,
             "why": self.why,
+            "parent": self.parent,
         }
 
     @classmethod
     def from_json_dict(cls, d: dict[str, Any]) -> Section:
-        return cls(d["name"], d["kind"], d["line"], d["level"], d["why"])
+        return cls(d["name"], d["kind"], d["line"], d["level"], d["why"], d["parent"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +326,7 @@ class Page:
     def section_names(self, *kinds: SectionKind) -> tuple[str, ...]:
         """Names of the sections of these kinds (all item kinds when none are given)."""
         wanted = kinds or ("papers", "projects", "news")
-        return tuple(s.name for s in self.sections if s.kind in wanted)
+        return tuple(s.name for s in self.sections if s.kind in wanted and not s.parent)
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,10 +95,11 @@ def render_inspect(page: Page, how: str) -> str:
 
     `how` says why the page was read in its dialect ("kramdown: the page has front matter")."""
     out = [f"page: {page.path}", f"read as: {how}", f"sections: {len(page.sections)}"]
-    width = max((len(s.name) for s in page.sections), default=0)
+    width = max((len(s.name) + (2 if s.parent else 0) for s in page.sections), default=0)
     for s in page.sections:
         note = "" if s.why == "heading words" else f"  ({s.why})"
-        out.append(f"  line {s.line:<5} {s.name:<{width}}  {s.kind}{note}")
+        name = f"  {s.name}" if s.parent else s.name
+        out.append(f"  line {s.line:<5} {name:<{width}}  {s.kind}{note}")
     out.append(f"papers: {len(page.papers)}")
     for p in page.papers:
         out.append(f"  line {p.line:<5} {p.title}")

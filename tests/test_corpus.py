@@ -132,9 +132,7 @@ def score_table(scores: list[Score]) -> str:
 def test_every_corpus_page_reads_exactly() -> None:
     scores = [score(case) for case in corpus_cases()]
     wrong = [s for s in scores if not s.exact]
-    details = "\n".join(
-        f"{s.slug}:\n  " + "\n  ".join(s.differences[:6]) for s in wrong
-    )
+    details = "\n".join(f"{s.slug}:\n  " + "\n  ".join(s.differences[:6]) for s in wrong)
     assert not wrong, f"\n{score_table(scores)}\n\n{details}"
 
 

@@ -262,6 +262,16 @@ def _emit_html(state: StateBlock, start: int, end: int) -> None:
             takes_markdown = value not in ("0", "") and name not in _VOID and not m.group("self")
             if takes_markdown and not text[m.end() :].strip():  # content from the next line
                 opened = (name, value)
+            elif takes_markdown and (value == "span" or name in _SPAN_MODEL):
+                # `<p markdown="span">**Title**, …</p>` on one line.
+                closing = re.compile(rf"</{name}\s*>", re.I).search(text, m.end())
+                if closing is not None:
+                    _emit_raw(state, raw_from, line)
+                    _push_text(state, "html_block", text[: m.end()], line)
+                    _push_text(state, "inline", text[m.end() : closing.start()], line)
+                    _push_text(state, "html_block", text[closing.start() :] + "\n", line)
+                    raw_from = line + 1
+                    break
         if opened is None:
             line += 1
             continue
@@ -332,6 +342,15 @@ def _emit_raw(state: StateBlock, start: int, end: int) -> None:
             continue
         line += 1
     _push_raw(state, raw_from, end)
+
+
+def _push_text(state: StateBlock, kind: str, content: str, line: int) -> None:
+    token = state.push(kind, "", 0)
+    token.map = [line, line + 1]
+    token.content = content
+    if kind == "inline":
+        token.children = []
+        token.meta = {"span": True}
 
 
 def _push_raw(state: StateBlock, start: int, end: int) -> None:

@@ -423,8 +423,9 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
     names, rest = _split_at_sentence_end(first)
     if rest and _looks_like_authors(names):
         title, venue = _split_at_sentence_end(rest)
-        if line_text(title):
-            return 0, line_text(title), names, venue
+        text = line_text(title)
+        if len(text.split()) >= 2 and not _GENERIC_LABELS.match(text):
+            return 0, text, names, venue
     before_authors = _title_before_authors(first)
     if before_authors is not None:
         return before_authors

@@ -593,10 +593,12 @@ class _Walker(HTMLParser):
             # "### Preprints", "### 2024" under "## Publications": the outer section goes on;
             # "### Talks" under it switches the kind (until the next sub-heading).
             now, outer_name, outer_level, opened = self._section
-            if kind is not None and kind != now:
-                sub = "a bold line under" if bold_line else "sub-heading of"
-                self.result.sections.append(Section(text, kind, line, level, f"{sub} {outer_name}"))
-            self._section = (kind or opened, outer_name, outer_level, opened)
+            resolved = kind or opened
+            why = "a bold line" if bold_line else "sub-heading"
+            if kind is None:
+                why += ": it groups items"
+            self.result.sections.append(Section(text, resolved, line, level, why, outer_name))
+            self._section = (resolved, outer_name, outer_level, opened)
             self._context = text
         elif kind is not None:
             self._section = (kind, text, level, kind)

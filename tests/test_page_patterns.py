@@ -1,0 +1,251 @@
+"""Reader patterns the corpus has too few of, on our own fixture page, asserted exactly; the
+`paper_sections` and `dialect` settings; `scholar inspect`; the parsed-page cache schema."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from conftest import ROOT, fixture_page, needs_shared, run, shared_page
+
+from scholar_cli.page import READER_SCHEMA, parse_page
+
+
+def test_rare_patterns_read_exactly() -> None:
+    page = parse_page(fixture_page("reader-patterns.md"))
+    assert [(p.line, p.title, str(p.arxiv) if p.arxiv else None, p.venue) for p in page.papers] == [
+        # alphaxiv link, authors with equal-contribution marks before it
+        (16, "Reading Pages as Sites Render Them", "2401.01234v2", "J. Web Eng., 2024"),
+        # a quoted title; the id from a huggingface.co/papers link
+        (17, "Hugging Papers", "2402.02345", "TMLR, 2024"),
+        # a code-span venue before the title; arXiv's DOI
+        (21, "Tags Before Titles", "2403.03456", "ICLR 2025"),
+        # a bracketed venue tag, an unlinked title; arxiv.org/abs/arXiv:ID
+        (22, "Prefixed Ids Still Count", "2404.04567", "ACL'24"),
+        # a paper box with no image and a <span class="badge"> venue
+        (42, "A Box Without an Image", None, "arXiv 2025"),
+        # markdown="span" on a <p>; "arXiv ID" written in the text
+        (49, "Span Markdown Title", "2409.01111", "arXiv 2409.01111, 2025"),
+        # a GFM pipe table, one paper per row
+        (53, "Rows Are Papers", "2310.01234", "NeurIPS 2023"),
+        (54, "Another Row", None, "ICML 2022"),
+    ]
+    # The reference-style badge is its definition line; the user-level badge names no repo.
+    # (The box's badge sits beside its Code link, not in it: refresh adds link= to keep its
+    # repository known.)
+    assert [(b.kind, b.repo, b.line, b.syntax) for b in page.badges] == [
+        ("stars", "ana/tool", 64, "reference"),
+        ("stars", "ana/box", 46, "markdown"),
+        ("other", None, 62, "markdown"),
+    ]
+    assert [(s.name, s.kind, s.line, s.parent) for s in page.sections] == [
+        ("📝 Publications", "papers", 9, ""),
+        ("Journal", "papers", 14, "📝 Publications"),
+        ("Conference", "papers", 19, "📝 Publications"),
+        ("Preprints", "papers", 40, "📝 Publications"),
+        ("Invited Talks", "other", 56, ""),
+        ("Projects", "projects", 60, ""),
+    ]
+    assert [(s.line, s.end_line, s.reason) for s in page.skipped] == [
+        (5, 5, "liquid"),
+        (6, 6, "before any section"),
+        (11, 11, "a legend or note, not a paper"),
+        (24, 26, "comment"),
+        (28, 30, "liquid"),
+        (32, 34, "liquid"),
+        (36, 38, "script"),
+        (58, 58, "under 'Invited Talks', which lists no papers, projects or news"),
+    ]
+
+
+def test_refresh_rewrites_a_reference_badge_where_its_url_is_written(tmp_path: Path) -> None:
+    from scholar_cli.edit.badges import rewrite_badges
+
+    page_path = tmp_path / "about.md"
+    page_path.write_bytes(fixture_page("reader-patterns.md").read_bytes())
+    data = page_path.read_bytes()
+    new, warnings = rewrite_badges(
+        data, parse_page(page_path).badges, {"ana/tool": 1234, "ana/box": 5}, "static"
+    )
+    assert warnings == []
+    changed = [
+        (old, line)
+        for old, line in zip(data.splitlines(), new.splitlines(), strict=True)
+        if old != line
+    ]
+    assert [line for _old, line in changed] == [
+        b"[**Code**](https://github.com/ana/box) ![](https://img.shields.io/badge/stars-5-"
+        b"informational?style=social&label=Code+Stars&logo=github&link=https://github.com/ana/box)",
+        b"[s1]: https://img.shields.io/badge/stars-1.2k-informational?style=social&logo=github",
+    ]
+
+
+def _page_under_my_work(folder: Path) -> Path:
+    page = folder / "about.md"
+    page.write_text(
+        "---\ntitle: About\n---\n## 🧪 My Work\n\n"
+        "- [Configured Sections Count](https://arxiv.org/abs/2401.00001), **Ana Pérez**\n",
+        encoding="utf-8",
+    )
+    return page
+
+
+def test_paper_sections_setting_names_a_heading_the_reader_would_not_guess(
+    tmp_path: Path,
+) -> None:
+    page = _page_under_my_work(tmp_path)
+    args = ("list", "papers", "--no-fetch", "--page", page, "-f", "csv", "-c", "line,title")
+    before = run(*args)
+    assert (before.exit_code, before.stdout, before.stderr) == (
+        0,
+        "",
+        f"scholar: {page}: no publications section found\n",
+    )
+    (tmp_path / "scholar.toml").write_text('paper_sections = ["My Work"]\n', encoding="utf-8")
+    after = run(*args)
+    assert (after.exit_code, after.stdout) == (0, "line,title\n6,Configured Sections Count\n")
+    inspected = run("inspect", "--page", page)
+    assert "  line 4     🧪 My Work  papers  (paper_sections in the config)\n" in inspected.stdout
+
+
+def test_bad_reader_settings_are_config_errors(tmp_path: Path) -> None:
+    page = _page_under_my_work(tmp_path)
+    config = tmp_path / "scholar.toml"
+    config.write_text('paper_sections = ["", 3]\n', encoding="utf-8")
+    result = run("inspect", "--page", page)
+    assert (result.exit_code, result.stderr) == (
+        4,
+        f"scholar: error: {config}: paper_sections must be a list of headings (non-empty "
+        "strings); got ['', 3]\n",
+    )
+    config.write_text('dialect = "mdx"\n', encoding="utf-8")
+    result = run("inspect", "--page", page)
+    assert (result.exit_code, result.stderr) == (
+        4,
+        f"scholar: error: {config}: dialect must be one of kramdown, gfm; got 'mdx'\n",
+    )
+
+
+def test_dialect_decides_what_an_html_block_holds(tmp_path: Path) -> None:
+    # kramdown: the <details> block runs to its end tag and its indented HTML is HTML;
+    # GFM (a README): the block ends at the blank line and the indented line is code.
+    body = (
+        "## Publications\n\n<details>\n<summary>Older</summary>\n\n"
+        '    <p><a href="https://arxiv.org/abs/2401.00001">Indented Paper Title</a></p>\n\n'
+        "</details>\n"
+    )
+    readme = tmp_path / "README.md"
+    readme.write_text(body, encoding="utf-8")
+    jekyll = tmp_path / "about.md"
+    jekyll.write_text("---\ntitle: About\n---\n" + body, encoding="utf-8")
+    assert [p.title for p in parse_page(jekyll).papers] == ["Indented Paper Title"]
+    assert parse_page(jekyll).dialect == "kramdown"
+    assert [p.title for p in parse_page(readme).papers] == []
+    assert parse_page(readme).dialect == "gfm"
+    assert [p.title for p in parse_page(readme, dialect="kramdown").papers] == [
+        "Indented Paper Title"
+    ]
+
+
+@needs_shared
+def test_inspect_shows_how_the_shared_page_was_read() -> None:
+    page = shared_page("about-markdown.md")
+    result = run("inspect", "--page", page)
+    assert result.exit_code == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[:7] == [
+        f"page: {page}",
+        "read as: kramdown (the page has front matter, so Jekyll renders it)",
+        "sections: 4",
+        "  line 21    News              news",
+        "  line 32    Projects          projects",
+        "  line 41    Publications      papers",
+        "  line 69    Reviewer Service  other",
+    ]
+    papers = lines[lines.index("papers: 5") + 1 : lines.index("projects: 2")]
+    assert [line for line in papers if line.startswith("  line")] == [
+        "  line 44    ZO2: Scalable Zeroth-Order Fine-Tuning for Extremely Large Language Models"
+        " with Limited GPU Memory",
+        "  line 49    Infinite-Sampling: Efficient and Stable Grouped RL Training for Large "
+        "Language Models",
+        "  line 54    DistZO2: : High-Throughput and Memory-Efficient Zeroth-Order Fine-tuning "
+        "LLMs with Distributed Parallel Computing",
+        "  line 59    FlashDP: Memory-Efficient and High-Throughput DP-SGD Training for Large "
+        "Language Models",
+        "  line 64    WiP: Towards Light Adaptation of Large Language Models For Personal Hardware",
+    ]
+    skipped = lines[lines.index("skipped: 9") + 1 :]
+    assert skipped == [
+        "  lines 9-10   before any section: I am Liangyu Wang, a Ph.D. candidate in Computer "
+        "Science at…",
+        "  line 12      before any section: Currently, I am conducting LLM pretraining research "
+        "at the …",
+        "  line 14      before any section: My research interests include optimizing "
+        "distributed traini…",
+        "  line 16      before any section: Efficient reinforcement learning (RL) for LLMs "
+        "reasoning",
+        "  line 17      before any section: Distributed training and inference of LLMs",
+        "  line 18      before any section: Efficient algorithm and infrastructure design for LLMs",
+        "  line 19      before any section: Efficient privacy-preserving methods",
+        "  line 72      under 'Reviewer Service', which lists no papers, projects or news: "
+        "Reviewer for ICLR 2025",
+        "  line 73      under 'Reviewer Service', which lists no papers, projects or news: "
+        "Reviewer for COLM 2025",
+    ]
+
+
+@needs_shared
+def test_inspect_json_has_every_part_in_a_fixed_order() -> None:
+    result = run("inspect", "--page", shared_page("about-markdown.md"), "--format", "json")
+    document = json.loads(result.stdout)
+    assert list(document) == [
+        "schema",
+        "page",
+        "dialect",
+        "read_as",
+        "sections",
+        "papers",
+        "projects",
+        "news",
+        "badges",
+        "skipped",
+    ]
+    assert [p["arxiv_id"] for p in document["papers"]] == [
+        "2503.12668",
+        "2506.22950",
+        "2507.03211",
+        None,
+        None,
+    ]
+    assert document["sections"][2] == {
+        "name": "Publications",
+        "kind": "papers",
+        "line": 41,
+        "level": 1,
+        "why": "heading words",
+        "parent": "",
+    }
+
+
+# The reader's source as of READER_SCHEMA. Change the reader, then bump READER_SCHEMA (so the
+# record store parses pages again) and record the new digest here.
+READER_SOURCES = (
+    "dialect.py",
+    "fields.py",
+    "frontmatter.py",
+    "ids.py",
+    "reader.py",
+    "structure.py",
+)
+READER_DIGEST = {2: "f6a92dae41561f09"}
+
+
+def test_reader_changes_bump_the_parsed_page_schema() -> None:
+    digest = hashlib.sha256()
+    for name in READER_SOURCES:
+        digest.update((ROOT / "scholar_cli" / "page" / name).read_bytes())
+    assert READER_DIGEST.get(READER_SCHEMA) == digest.hexdigest()[:16], (
+        "the reader changed: bump READER_SCHEMA in scholar_cli/page/__init__.py and record "
+        f"{{{READER_SCHEMA + 1}: {digest.hexdigest()[:16]!r}}} here"
+    )
