@@ -31,6 +31,7 @@ from scholar_cli.models import Dialect
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 # Names GitHub renders as a repository's or profile's README.
 _README_NAMES = {"readme.md", "readme.markdown", "readme.mdown", "readme"}
@@ -385,18 +386,8 @@ def _markdown(dialect: Dialect) -> MarkdownIt:
     return md
 
 
-def render_html(text: str, start: int, dialect: Dialect) -> str:
-    """The masked page's body (text[start:]) as HTML, blocks tagged with their file lines."""
-    body = text[start:]
-    first_line = text.count("\n", 0, start) + 1
-    md = _markdown(dialect)
-    tokens = md.parse(body)
-    for tok in tokens:
-        if tok.map is None:
-            continue
-        if tok.type == "html_block" or (tok.type == "inline" and tok.meta.get("span")):
-            tok.content = f"<!--sl:{tok.map[0] + first_line}-->{tok.content}"
-        elif tok.nesting == 1:
-            tok.attrSet("data-sl", str(tok.map[0] + first_line))
-    html: str = md.renderer.render(tokens, md.options, {})
-    return html
+def parse_markdown(text: str, start: int, dialect: Dialect) -> tuple[list[Token], int]:
+    """The masked page's body (text[start:]) as markdown-it block tokens (their `map` lines
+    count from the body), and the file line the body starts on."""
+    tokens = _markdown(dialect).parse(text[start:])
+    return tokens, text.count("\n", 0, start) + 1

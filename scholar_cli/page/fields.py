@@ -669,7 +669,8 @@ def _take_venue_tags(lines: list[list[Seg]]) -> tuple[list[list[Seg]], list[str]
 
 # A short line that explains the marks, or points elsewhere, is not a paper.
 _LEGEND = re.compile(
-    r"^\W*(?:\w+ )?(?:legend|note|notes|remark)\s*:|equal(?:ly)? contribut|contributed equally|co-?first author|corresponding author|"
+    r"^\W*(?:\w+ )?(?:legend|note|notes|remark)\s*:|equal(?:ly)? contribut|"
+    r"contributed equally|co-?first author|corresponding author|"
     r"joint first|\b(?:denotes?|indicates?)\b|(?:full|complete|whole) (?:publication )?list|"
     r"google scholar|dblp|semantic scholar|curriculum vitae|\bcv\b|you can find|can be found|"
     r"\b(?:see|find|visit) (?:my|our)\b|for (?:a |the )?(?:full|complete) list|"
@@ -679,7 +680,18 @@ _LEGEND = re.compile(
 )
 
 
+# Words one of the legend patterns needs; most entries have none, and `in` is cheap.
+_LEGEND_KEYS = (
+    "legend", "note", "remark", "equal", "contribut", "author", "joint", "denot", "indicat",
+    "list", "scholar", "dblp", "vita", "cv", "find", "found", "see", "visit", "review",
+    "preparation", "papers", "publications", "articles", "record", "available",
+)  # fmt: skip
+
+
 def _is_legend(text: str) -> bool:
+    lower = text.lower()
+    if not any(key in lower for key in _LEGEND_KEYS):
+        return False
     if _LEGEND_LABEL.match(text):
         return True  # "**Access legend:** 🔓 public · 🔒 private", however long it runs
     words = len(text.split())
@@ -775,6 +787,7 @@ def is_continuation(entry: RawEntry, prev: RawEntry) -> bool:
 def to_paper(entry: RawEntry) -> Paper | str:
     """The paper an entry lists, or why it lists none."""
     text = _entry_text(entry)
+    shown = _visible_text(entry)
     if _is_legend(text) and not arxiv_ids_in_text(text):
         arxiv_links = [link for link, _line in entry.links if arxiv_id_from_url(link.url)]
         titled = any(
@@ -794,7 +807,7 @@ def to_paper(entry: RawEntry) -> Paper | str:
         and not entry.links
         and visible
         and all(seg.italic for seg in visible)
-        and len(_visible_text(entry).split()) <= 10
+        and len(shown.split()) <= 10
     ):
         return "a caption in italics, not a paper"
     lines, tags = _take_venue_tags(entry.lines)
@@ -837,7 +850,7 @@ def to_paper(entry: RawEntry) -> Paper | str:
     if arxiv is None:
         # Written in the text, or inside a link that does not parse as one
         # ("[Title]([https://arxiv.org/abs/…](https://…))").
-        in_text = arxiv_ids_in_text(_entry_text(entry) + " " + " ".join(lk.url for lk in links))
+        in_text = arxiv_ids_in_text(text + " " + " ".join(lk.url for lk in links))
         arxiv = in_text[0] if in_text else None
     repos = [r for r in (github_repo_from_url(link.url) for link in links) if r]
     # Years the venue names, else a year sub-heading the entry sits under ("### 2024").
@@ -848,11 +861,11 @@ def to_paper(entry: RawEntry) -> Paper | str:
     marked_up = emphasised or (lead is not None and lead.href is not None)
     plain = not marked_up and _quoted_title(lines) is None
     one_line = sum(1 for line in lines if line_text(line)) == 1
-    if plain and not years and arxiv is None and one_line and _is_prose(_visible_text(entry)):
+    if plain and not years and arxiv is None and one_line and _is_prose(shown):
         return "a sentence, not a paper (no title markup, year or arXiv id)"
-    if entry.tag == "p" and _is_long_prose(_visible_text(entry)):
+    if entry.tag == "p" and _is_long_prose(shown):
         return "prose, not a paper (several sentences of running text)"
-    if _NOTE_START.match(_entry_text(entry)) and arxiv is None:
+    if _NOTE_START.match(text) and arxiv is None:
         return "a note about the paper above (award, coverage, legend)"
     return Paper(
         line=entry.line,

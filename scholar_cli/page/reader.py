@@ -21,11 +21,11 @@ from scholar_cli.models import (
     Skipped,
     Syntax,
 )
-from scholar_cli.page.dialect import choose_dialect, mask_hidden, render_html
+from scholar_cli.page.dialect import choose_dialect, mask_hidden, parse_markdown
 from scholar_cli.page.fields import is_continuation, line_text, to_news, to_paper, to_project
 from scholar_cli.page.frontmatter import Source, decode_source, read_source
 from scholar_cli.page.ids import classify_badge, github_repo_from_url, is_shields_url, same_url
-from scholar_cli.page.structure import Image, RawEntry, UnreadableHTML, walk_html
+from scholar_cli.page.structure import Image, RawEntry, UnreadableHTML, walk_page
 
 # Image markup in the source, to find each badge's exact bytes. Only ever matched from a known
 # position forward, after the parsers have said an image with this URL is there.
@@ -52,9 +52,9 @@ def read_page(
     source = read_source(path) if data is None else decode_source(str(path), data)
     dialect = dialect or choose_dialect(path.name, source.body_start_line > 0)
     visible, hidden = mask_hidden(source.text, source.body_start_char, dialect)
-    html = render_html(visible, source.body_start_char, dialect)
+    tokens, first_line = parse_markdown(visible, source.body_start_char, dialect)
     try:
-        walk = walk_html(html, paper_sections, _page_title(source.front_matter))
+        walk = walk_page(tokens, first_line, paper_sections, _page_title(source.front_matter))
     except UnreadableHTML as e:
         raise PageError(path, f"HTML the parser cannot read ({e.problem})", e.line) from None
     located = _locate_badges(source, visible, walk.images)

@@ -12,9 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 from scholar_cli.models import Link, Section, SectionKind
 from scholar_cli.normalize import fold_accents
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 # Word stems: a heading matches a stem when one of its words starts with it. The first group
 # that matches decides, in this order, so "Publications and Talks" lists papers, "Conference
@@ -317,16 +321,22 @@ class UnreadableHTML(Exception):
         self.problem = problem
 
 
-def walk_html(html: str, paper_sections: tuple[str, ...] = (), page_title: str = "") -> Walk:
-    """Sections and entries of the rendered page. A page whose short title names a kind
-    (`title: Publications` in the front matter) is that section from its first line."""
+def walk_page(
+    tokens: list[Token], first_line: int, paper_sections: tuple[str, ...] = (), page_title: str = ""
+) -> Walk:
+    """Sections and entries of the page, from markdown-it's tokens: Markdown structure is
+    replayed as the HTML it stands for, raw HTML goes through the HTML parser, so both reach
+    the same walker without rendering the page to HTML and parsing it back.
+
+    A page whose short title names a kind (`title: Publications` in the front matter) is that
+    section from its first line."""
     walker = _Walker(paper_sections)
     short = 0 < len(page_title.split()) <= 4
     kind = section_kind(page_title, paper_sections) if short else None
     if kind is not None and kind != "other":
         walker.open_page_section(kind, page_title)
     try:
-        walker.feed(html)
+        _replay(walker, tokens, first_line)
         walker.close()
     except AssertionError as e:
         raise UnreadableHTML(walker.current_line(), str(e).splitlines()[0]) from None
@@ -334,6 +344,57 @@ def walk_html(html: str, paper_sections: tuple[str, ...] = (), page_title: str =
     return walker.result
 
 
+def _replay(walker: _Walker, tokens: list[Token], first_line: int) -> None:
+    for tok in tokens:
+        if tok.map is not None:
+            walker.at_line(tok.map[0] + first_line)
+        kind = tok.type
+        if kind == "inline":
+            _replay_inline(walker, tok.children or [], walker.line)
+        elif kind == "html_block":
+            walker.feed_html(tok.content, walker.line)
+        elif tok.hidden:
+            continue  # the paragraphs of a tight list
+        elif tok.nesting == 1:
+            walker.handle_starttag(tok.tag, list(tok.attrs.items()) if tok.attrs else [])  # type: ignore[arg-type]
+        elif tok.nesting == -1:
+            walker.handle_endtag(tok.tag)
+        elif kind in ("fence", "code_block"):
+            walker.handle_starttag("pre", [])
+            walker.handle_data(tok.content)
+            walker.handle_endtag("pre")
+        elif kind == "hr":
+            walker.handle_starttag("hr", [])
+
+
+def _replay_inline(walker: _Walker, children: list[Token], line: int) -> None:
+    for tok in children:
+        kind = tok.type
+        if kind == "text":
+            walker.handle_data(tok.content)
+        elif kind in ("softbreak", "hardbreak"):
+            walker.handle_starttag("br", [])
+            line += 1
+            walker.at_line(line)
+        elif kind == "html_inline":
+            walker.feed_html(tok.content, line)
+            line += tok.content.count("\n")
+            walker.at_line(line)
+        elif kind == "image":
+            alt = "".join(c.content for c in tok.children or [])
+            walker.handle_starttag("img", [("src", str(tok.attrs.get("src", ""))), ("alt", alt)])
+        elif kind == "code_inline":
+            walker.handle_starttag("code", [])
+            walker.handle_data(tok.content)
+            walker.handle_endtag("code")
+        elif tok.nesting == 1:
+            walker.handle_starttag(tok.tag, list(tok.attrs.items()) if tok.attrs else [])  # type: ignore[arg-type]
+        elif tok.nesting == -1:
+            walker.handle_endtag(tok.tag)
+
+
+# Inline elements whose only effect on the walk is their formatting.
+_FORMATTING = {"strong", "b", "em", "i", "cite", "code", "q", "span", "u", "s", "del", "sup", "sub"}
 _FALLBACK_TAGS = {"video", "audio", "canvas", "object", "iframe", "noscript", "svg", "picture"}
 # Characters that take no room on screen (zero-width space, word joiner, soft hyphen, BOM).
 _INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u2060\xad\ufeff"))
@@ -403,7 +464,24 @@ class _Walker(HTMLParser):
         self._context = ""  # latest sub-heading within the current section
 
     # -- positions ------------------------------------------------------------------------
+    # Markdown tokens say their line (at_line); raw HTML fed to the parser counts its own
+    # newlines from the line it starts on (feed_html).
+    line = 1
+    _fixed = True
+
+    def at_line(self, line: int) -> None:
+        self.line = line
+        self._fixed = True
+
+    def feed_html(self, html: str, line: int) -> None:
+        self._anchor_here(line)
+        self._fixed = False
+        self.feed(html)
+        self._fixed = True
+
     def _line(self) -> int:
+        if self._fixed:
+            return self.line
         return self._base_src + self.getpos()[0] - self._base_out
 
     def current_line(self) -> int:
@@ -427,9 +505,19 @@ class _Walker(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._generated:
             return
-        attr = {k: (v or "") for k, v in attrs}
-        if "data-sl" in attr and attr["data-sl"].isdigit():
-            self._anchor_here(int(attr["data-sl"]))
+        attr = {k: (v or "") for k, v in attrs} if attrs else {}
+        if not attr and tag in _FORMATTING:
+            # The common case, kept short: <strong>, <em>, <code> and friends without classes.
+            self._stack.append(tag)
+            if tag in ("strong", "b"):
+                self._bold += 1
+            elif tag in ("em", "i", "cite"):
+                self._italic += 1
+            elif tag == "code":
+                self._marks.append((len(self._stack), "code"))
+            elif tag == "q":
+                self.handle_data("“")
+            return
         line = self._line()
         if tag in _VOID:
             self._void(tag, attr, line)
@@ -592,7 +680,7 @@ class _Walker(HTMLParser):
         if inside and self._section is not None:
             # "### Preprints", "### 2024" under "## Publications": the outer section goes on;
             # "### Talks" under it switches the kind (until the next sub-heading).
-            now, outer_name, outer_level, opened = self._section
+            _now, outer_name, outer_level, opened = self._section
             resolved = kind or opened
             why = "a bold line" if bold_line else "sub-heading"
             if kind is None:
