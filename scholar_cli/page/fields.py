@@ -11,7 +11,7 @@ from scholar_cli.page.ids import (
     github_repo_from_url,
     strip_arxiv_ids,
 )
-from scholar_cli.page.structure import STAR_TEXT, RawEntry, Seg
+from scholar_cli.page.structure import STAR_TEXT, RawEntry, Seg, line_text
 
 _YEAR_RE = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d])")
 _AUTHOR_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*;\s*")
@@ -35,10 +35,6 @@ _DATE_RE = re.compile(
     r")(?![\d])[\s\])*_]*[:\-–—|]?\s*",
     re.IGNORECASE,
 )
-
-
-def line_text(line: list[Seg]) -> str:
-    return " ".join("".join(seg.text for seg in line).split())
 
 
 def _is_link_only(line: list[Seg]) -> bool:
@@ -171,15 +167,26 @@ def _is_name(piece: str) -> bool:
 def _looks_like_authors(line: list[Seg]) -> bool:
     """A list of names: comma or "and" separated parts of a few words without digits (a bolded
     part is the owner's name, whatever it looks like)."""
-    text = re.sub(r"\(\s*(?:19|20)\d\d\s*\)", " ", line_text(line))  # APA's "(2024)"
-    # "et al.", "[& 16 others]" end a list of names as names do.
-    text = re.sub(r"\[?&?\s*\d+\s+others\]?|\bet al\.?", " ", text)
+    text = line_text(line)
+    if "(" in text:
+        text = _APA_YEAR.sub(" ", text)  # APA's "(2024)"
+    if "others" in text or "et al" in text:
+        # "et al.", "[& 16 others]" end a list of names as names do.
+        text = _OTHERS.sub(" ", text)
     parts = [p for p in _AUTHOR_SPLIT_RE.split(text) if p.strip(" .")]
     if len(parts) < 2:
         bold = any(seg.bold and seg.text.strip() for seg in line)
         return len(parts) == 1 and (_is_name(parts[0]) or (bold and len(parts[0].split()) <= 5))
-    names = [_clean_name(p) for p in parts]
-    return all(not re.search(r"\d", p) and 0 < len(p.split()) <= 6 for p in names)
+    for part in parts:
+        name = _clean_name(part)
+        if not 0 < len(name.split()) <= 6 or _DIGIT.search(name):
+            return False
+    return True
+
+
+_APA_YEAR = re.compile(r"\(\s*(?:19|20)\d\d\s*\)")
+_OTHERS = re.compile(r"\[?&?\s*\d+\s+others\]?|\bet al\.?")
+_DIGIT = re.compile(r"\d")
 
 
 _SEPARATORS = " \t—–-:,;.|·•[]()"

@@ -102,6 +102,9 @@ def _new_id_ok(base: str) -> bool:
 def arxiv_id_from_url(url: str) -> ArxivId | None:
     """The id a link to a paper points to: arxiv.org abs/pdf/html (also `abs/arXiv:ID`),
     alphaxiv.org, ar5iv, huggingface.co/papers, or the DOI 10.48550/arXiv.ID."""
+    lower = url.lower()
+    if not any(key in lower for key in ("xiv", "ar5iv", "huggingface", "hf.co")):
+        return None  # most links; urlsplit is the costly part on a long page
     parts = urlsplit(url.strip())
     pattern = _ARXIV_PATHS.get(parts.hostname or "")
     if pattern is None:
@@ -128,6 +131,8 @@ def strip_arxiv_ids(text: str) -> str:
 
 def github_repo_from_url(url: str) -> str | None:
     """`https://github.com/o/r.git`, `/o/r/tree/main/x`, `/o/r#readme` -> "o/r"."""
+    if "github.com" not in url.lower():
+        return None  # most links; urlsplit is the costly part on a long page
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https", "") or parts.hostname not in _GITHUB_HOSTS:
         return None
@@ -144,7 +149,7 @@ def github_repo_from_url(url: str) -> str | None:
 
 
 def is_shields_url(url: str) -> bool:
-    return urlsplit(url.strip()).hostname in _SHIELDS_HOSTS
+    return "shields.io" in url.lower() and urlsplit(url.strip()).hostname in _SHIELDS_HOSTS
 
 
 def classify_badge(url: str) -> tuple[BadgeKind, str | None]:

@@ -187,6 +187,17 @@ def _locate_badges(source: Source, text: str, images: list[Image]) -> list[tuple
     cursor = source.body_start_char
     badges: list[tuple[Image, Badge]] = []
     definitions: set[int] = set()
+    # Character offsets to UTF-8 byte offsets, counted on from the last one asked for (badges
+    # come in page order; re-encoding the page up to each would be quadratic).
+    counted = [0, 0]  # chars, bytes
+
+    def byte_offset(chars: int) -> int:
+        done_chars, done_bytes = counted
+        if chars < done_chars:
+            return len(text[:chars].encode("utf-8"))
+        counted[:] = [chars, done_bytes + len(text[done_chars:chars].encode("utf-8"))]
+        return counted[1]
+
     for image in images:
         if image.text is None and not is_shields_url(image.src):
             continue
@@ -232,8 +243,8 @@ def _locate_badges(source: Source, text: str, images: list[Image]) -> list[tuple
                     alt=image.alt,
                     link=image.href,
                     line=line,
-                    start=bom_bytes + len(text[:start].encode("utf-8")),
-                    end=bom_bytes + len(text[:end].encode("utf-8")),
+                    start=bom_bytes + byte_offset(start),
+                    end=bom_bytes + byte_offset(end),
                     syntax=syntax,
                 ),
             )

@@ -287,8 +287,9 @@ def heading_words(heading: str) -> str:
 _TOPIC_RE = re.compile(r"(?<![\w])(?:focus|areas?\b|direction|overview|topics?\b|theme|agenda)")
 
 
-def line_words(line: list[Seg]) -> str:
-    return " ".join("".join(seg.text for seg in line).split())
+def line_text(line: list[Seg]) -> str:
+    """A line's text as shown: whitespace collapsed."""
+    return " ".join("".join([seg.text for seg in line]).split())
 
 
 def section_kind(
@@ -753,13 +754,13 @@ class _Walker(HTMLParser):
     def _add_entry(self, entry: RawEntry) -> None:
         """An entry, unless it is a bold line standing for a heading ("**Journal Papers**",
         "**Selected Publications on X:**"): then it opens or switches a section."""
-        text = " ".join(line_words(line) for line in entry.lines)
         bold_only = (
             entry.tag == "p"
             and not entry.links
             and not entry.images
             and all(seg.bold or not seg.text.strip(" :") for ln in entry.lines for seg in ln)
         )
+        text = " ".join(line_text(line) for line in entry.lines) if bold_only else ""
         words = text.rstrip(": ").split()
         if bold_only and words:
             kind = section_kind(text, self._paper_sections)
