@@ -22,10 +22,10 @@ from scholar_cli.models import (
     Syntax,
 )
 from scholar_cli.page.dialect import choose_dialect, mask_hidden, parse_markdown
-from scholar_cli.page.fields import is_continuation, line_text, to_news, to_paper, to_project
+from scholar_cli.page.fields import is_continuation, to_news, to_paper, to_project
 from scholar_cli.page.frontmatter import Source, decode_source, read_source
 from scholar_cli.page.ids import classify_badge, github_repo_from_url, is_shields_url, same_url
-from scholar_cli.page.structure import Image, RawEntry, UnreadableHTML, walk_page
+from scholar_cli.page.structure import Image, RawEntry, UnreadableHTML, line_text, walk_page
 
 # Image markup in the source, to find each badge's exact bytes. Only ever matched from a known
 # position forward, after the parsers have said an image with this URL is there.

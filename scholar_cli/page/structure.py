@@ -610,8 +610,10 @@ class _Walker(HTMLParser):
         if self._entry is None or self._heading is not None:
             return
         href = self._hrefs[-1] if self._hrefs else None
-        mark = next((m for _depth, m in reversed(self._marks) if m in ("aside", "label")), "")
-        mark = mark or (self._marks[-1][1] if self._marks else "")
+        mark = ""
+        if self._marks:
+            mark = next((m for _d, m in reversed(self._marks) if m in ("aside", "label")), "")
+            mark = mark or self._marks[-1][1]
         if self._nodes and data.strip():
             self._nodes[-1].own_text = True
         if "\n" in data:
