@@ -249,3 +249,28 @@ def test_reader_changes_bump_the_parsed_page_schema() -> None:
         "the reader changed: bump READER_SCHEMA in scholar_cli/page/__init__.py and record "
         f"{{{READER_SCHEMA + 1}: {digest.hexdigest()[:16]!r}}} here"
     )
+
+
+def test_fast_link_destinations_agree_with_markdown_it() -> None:
+    from markdown_it.helpers.parse_link_destination import parseLinkDestination
+
+    from scholar_cli.page.dialect import _link_destination_parser
+
+    fast = _link_destination_parser()
+    sources = [
+        "(https://arxiv.org/abs/2401.01234)",
+        '(https://a.b/c "title")',
+        "(https://en.wikipedia.org/wiki/Foo_(bar))",
+        "(https://a.b/x\\)y)",
+        "(https://a.b/?q=1&amp;r=2)",
+        "(<https://a.b/with space>)",
+        "(https://a.b/tab\there)",
+        "(https://a.b/x)trailing",
+        "(https://a.b/unclosed(paren)",
+        "()",
+        "(https://a.b/ünïcode)",
+    ]
+    for source in sources:
+        want = parseLinkDestination(source, 1, len(source))
+        got = fast(source, 1, len(source))
+        assert (got.ok, got.pos, got.str) == (want.ok, want.pos, want.str), source

@@ -386,7 +386,9 @@ def _link_destination_parser() -> Any:
 
     def parse(string: str, pos: int, maximum: int) -> Any:
         m = _PLAIN_DESTINATION.match(string, pos, maximum)
-        if m is not None and (m.end() == maximum or string[m.end()] in " \t\n\"'"):
+        # Ended by the link's closing parenthesis (no "(" came before it), a space before a
+        # title, or the end: exactly where the original would stop.
+        if m is not None and (m.end() == maximum or string[m.end()] in ") \t\n\"'"):
             result = parse_link_destination._Result()
             result.ok, result.pos, result.str = True, m.end(), m.group()
             return result
