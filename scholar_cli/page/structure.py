@@ -289,6 +289,8 @@ _TOPIC_RE = re.compile(r"(?<![\w])(?:focus|areas?\b|direction|overview|topics?\b
 
 def line_text(line: list[Seg]) -> str:
     """A line's text as shown: whitespace collapsed."""
+    if len(line) == 1:
+        return " ".join(line[0].text.split())
     return " ".join("".join([seg.text for seg in line]).split())
 
 
