@@ -1,4 +1,4 @@
-"""How the site turns the page into HTML: kramdown for Jekyll pages, GitHub's GFM for READMEs.
+"""How the site reads the page: kramdown for Jekyll pages, GitHub's GFM for READMEs.
 
 A visitor sees what the site's renderer makes of the page, so the reader renders it the same
 way before it looks for papers:
@@ -17,8 +17,10 @@ way before it looks for papers:
 - **GFM** (a `README.md` without front matter): CommonMark with pipe tables and
   strikethrough; an HTML block ends at a blank line and Markdown resumes after it.
 
-Both produce one HTML string whose blocks carry their 1-based file line (`data-sl` attributes
-on Markdown blocks, `<!--sl:N-->` comments before raw HTML), which the structure walk reads.
+Both are markdown-it (CommonMark) with pipe tables and strikethrough; kramdown's HTML blocks are
+a block rule of our own. The result is markdown-it's token stream, which structure.py walks.
+Links are read, never followed: markdown-it's URL normalisation is skipped and its link
+destination parser has a fast path for plain URLs.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""Markdown and HTML blocks -> sections -> entries, with file lines and badge byte spans.
+"""Markdown tokens and HTML -> sections -> entries, with file lines.
 
-One pass over HTML: dialect.py renders the page as its site would (kramdown or GFM), and one
-streaming `html.parser` walks the result. So a paper written as a Markdown list item and one
-written as `<div class="publication-item">` reach the same code, and a `<div>` that spans blank
-lines is still one element. Source lines travel through the render as `data-sl` attributes
-(Markdown blocks) and `<!--sl:N-->` comments (HTML blocks).
+One walk: dialect.py parses the page as its site would (kramdown or GFM) into markdown-it
+tokens; the walk replays Markdown structure as the HTML elements it stands for and feeds raw
+HTML to `html.parser`, so both reach the same callbacks. A paper written as a Markdown list
+item and one written as `<div class="publication-item">` reach the same code, and a `<div>`
+that spans blank lines is still one element. Tokens carry their source line; raw HTML counts
+its own newlines from the line it starts on.
 """
 
 from __future__ import annotations
@@ -512,14 +513,7 @@ class _Walker(HTMLParser):
         if not attr and tag in _FORMATTING:
             # The common case, kept short: <strong>, <em>, <code> and friends without classes.
             self._stack.append(tag)
-            if tag in ("strong", "b"):
-                self._bold += 1
-            elif tag in ("em", "i", "cite"):
-                self._italic += 1
-            elif tag == "code":
-                self._marks.append((len(self._stack), "code"))
-            elif tag == "q":
-                self.handle_data("“")
+            self._format(tag)
             return
         line = self._line()
         if tag in _VOID:
@@ -558,16 +552,11 @@ class _Walker(HTMLParser):
                 )
                 self._nodes[-1].children.append(node)
                 self._nodes.append(node)
-        if tag in ("strong", "b"):
-            self._bold += 1
-        elif tag in ("em", "i", "cite"):
-            self._italic += 1
-        elif tag == "a":
+        self._format(tag)
+        if tag == "a":
             self._hrefs.append(attr.get("href") or None)
             self._link_text.append(([], []))
-        if tag == "code":
-            self._marks.append((len(self._stack), "code"))
-        elif self._entry is not None and (
+        elif tag != "code" and self._entry is not None and (
             (self._entry_depth < len(self._stack) and (tag == "details" or _is_folded(attr)))
             or _is_folded(attr, by_class_only=True)
         ):
@@ -576,15 +565,24 @@ class _Walker(HTMLParser):
         if tag in _FALLBACK_TAGS:
             # "Your browser does not support the video tag": shown only when the media is not.
             self._marks.append((len(self._stack), "aside"))
-        if tag == "q":
-            self.handle_data("“")
-        else:
+        if tag != "q":
             role = _class_role(tag, attr.get("class", ""))
             if role == "label":
                 self._marks.append((len(self._stack), "label"))
                 self._newline()  # a label stands apart from the text around it
             elif role == "title":
                 self._marks.append((len(self._stack), "title"))
+
+    def _format(self, tag: str) -> None:
+        """What an opening formatting tag (already on the stack) does to the text after it."""
+        if tag in ("strong", "b"):
+            self._bold += 1
+        elif tag in ("em", "i", "cite"):
+            self._italic += 1
+        elif tag == "code":
+            self._marks.append((len(self._stack), "code"))
+        elif tag == "q":
+            self.handle_data("“")  # as browsers show <q>
 
     def handle_endtag(self, tag: str) -> None:
         if self._generated or tag in _VOID or tag not in self._stack:
