@@ -274,3 +274,24 @@ def test_fast_link_destinations_agree_with_markdown_it() -> None:
         want = parseLinkDestination(source, 1, len(source))
         got = fast(source, 1, len(source))
         assert (got.ok, got.pos, got.str) == (want.ok, want.pos, want.str), source
+
+
+def test_titles_with_legend_words_are_still_papers(tmp_path: Path) -> None:
+    page = tmp_path / "about.md"
+    page.write_text(
+        "---\ntitle: About\n---\n## Publications\n\n"
+        "- CV-Bench: Seeing Is Not Believing, **Ana Pérez**, Bo Li, CVPR 2024\n"
+        "- Attention Indicates Nothing, **Ana Pérez**, Bo Li. Under review\n"
+        "- (under review)\n"
+        "- \\* denotes equal contribution\n",
+        encoding="utf-8",
+    )
+    parsed = parse_page(page)
+    assert [p.title for p in parsed.papers] == [
+        "CV-Bench: Seeing Is Not Believing",
+        "Attention Indicates Nothing",
+    ]
+    assert [(s.line, s.reason) for s in parsed.skipped] == [
+        (8, "a legend or note, not a paper"),
+        (9, "a legend or note, not a paper"),
+    ]

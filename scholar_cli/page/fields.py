@@ -431,7 +431,7 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
     if rest and _looks_like_authors(names):
         title, venue = _split_at_sentence_end(rest)
         text = line_text(title)
-        if len(text.split()) >= 2 and not _GENERIC_LABELS.match(text):
+        if len(text.split()) >= 2 and not _GENERIC_LABELS.match(text) and not _is_venue_like(text):
             return 0, text, names, venue
     before_authors = _title_before_authors(first)
     if before_authors is not None:
@@ -677,13 +677,18 @@ def _take_venue_tags(lines: list[list[Seg]]) -> tuple[list[list[Seg]], list[str]
 # A short line that explains the marks, or points elsewhere, is not a paper.
 _LEGEND = re.compile(
     r"^\W*(?:\w+ )?(?:legend|note|notes|remark)\s*:|equal(?:ly)? contribut|"
-    r"contributed equally|co-?first author|corresponding author|"
-    r"joint first|\b(?:denotes?|indicates?)\b|(?:full|complete|whole) (?:publication )?list|"
-    r"google scholar|dblp|semantic scholar|curriculum vitae|\bcv\b|you can find|can be found|"
-    r"\b(?:see|find|visit) (?:my|our)\b|for (?:a |the )?(?:full|complete) list|"
-    r"(?:^|\W)under review\W*$|(?:^|\W)in preparation\W*$|"
+    r"contributed equally|co-?first author|corresponding author|joint first|"
+    r"[*†‡#]\W{0,3}(?:denotes?|indicates?|means?)\b|"
+    r"\b(?:denotes?|indicates?)\s+(?:equal|corresponding|co-?first|joint|student|intern)|"
+    r"(?:full|complete|whole) (?:publication )?list|"
+    r"google scholar|dblp|semantic scholar|curriculum vitae|\b(?:my|full|complete) cv\b|"
+    r"you can find|can be found|\b(?:see|find|visit) (?:my|our)\b|"
     r"\b\d+\+?\s+(?:more\s+)?(?:papers|publications|articles)\b",
     re.IGNORECASE,
+)
+# "(under review)" alone, with no title beside it.
+_STATUS_ONLY = re.compile(
+    r"^\W*(?:under review|in preparation|submitted|in submission|to appear)\W*$", re.IGNORECASE
 )
 
 
@@ -699,7 +704,7 @@ def _is_legend(text: str) -> bool:
     lower = text.lower()
     if not any(key in lower for key in _LEGEND_KEYS):
         return False
-    if _LEGEND_LABEL.match(text):
+    if _LEGEND_LABEL.match(text) or _STATUS_ONLY.match(text):
         return True  # "**Access legend:** 🔓 public · 🔒 private", however long it runs
     words = len(text.split())
     if words <= 40 and _ELSEWHERE.search(text):

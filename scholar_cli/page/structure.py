@@ -556,9 +556,13 @@ class _Walker(HTMLParser):
         if tag == "a":
             self._hrefs.append(attr.get("href") or None)
             self._link_text.append(([], []))
-        elif tag != "code" and self._entry is not None and (
-            (self._entry_depth < len(self._stack) and (tag == "details" or _is_folded(attr)))
-            or _is_folded(attr, by_class_only=True)
+        elif (
+            tag != "code"
+            and self._entry is not None
+            and (
+                (self._entry_depth < len(self._stack) and (tag == "details" or _is_folded(attr)))
+                or _is_folded(attr, by_class_only=True)
+            )
         ):
             # An abstract or BibTeX folded inside an item: its links count, its text is aside.
             self._marks.append((len(self._stack), "aside"))
