@@ -39,7 +39,7 @@ STYLES = (
     "1. Lovelace, A., Turing, A., and Hopper, G., {year}. [{title}](https://doi.org/10.1/{i}). "
     "_Journal of Benchmarks_, 12(3), 45-67. [\\[pdf\\]](/files/{i}.pdf)\n",
     "<div class='paper-box'><div class='paper-box-image'><div><div class=\"badge\">CVPR {year}"
-    "</div><img src='images/{i}.png' alt=\"sym\" width=\"100%\"></div></div>\n"
+    '</div><img src=\'images/{i}.png\' alt="sym" width="100%"></div></div>\n'
     "<div class='paper-box-text' markdown=\"1\">\n\n[{title}](https://arxiv.org/abs/{id})\n\n"
     "**Ada Lovelace**, Alan Turing\n\n[**Code**](https://github.com/bench/repo-{i})\n"
     "- A one-line summary of the paper.\n</div>\n</div>\n",
@@ -94,7 +94,9 @@ def main() -> None:
     args = parser.parse_args()
     # An installed scholar has bytecode (pip compiles at install); an editable checkout under
     # PYTHONDONTWRITEBYTECODE=1 would recompile every module on every run and time that instead.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "scholar_cli")], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "scholar_cli")], check=True
+    )
     with tempfile.TemporaryDirectory() as tmp, BenchServer(0.0) as server:
         env = {
             **os.environ,
@@ -105,13 +107,25 @@ def main() -> None:
         big = Path(tmp) / "about.md"
         big.write_text(generated_page(args.papers), encoding="utf-8")
         scholar = [sys.executable, "-m", "scholar_cli", "list", "papers"]
-        listed = subprocess.run(
-            [*scholar, "--no-fetch", "--page", str(big), "--format", "csv", "--columns", "title"],
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.count("\n") - 1  # the header row
+        listed = (
+            subprocess.run(
+                [
+                    *scholar,
+                    "--no-fetch",
+                    "--page",
+                    str(big),
+                    "--format",
+                    "csv",
+                    "--columns",
+                    "title",
+                ],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.count("\n")
+            - 1
+        )  # the header row
         if listed != args.papers:
             sys.exit(f"the generated page gave {listed} papers, not {args.papers}")
         run, floor, ratio = _pairs([*scholar, "--no-fetch", "--page", str(big)], env, args.pairs)
