@@ -436,6 +436,10 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
     before_authors = _title_before_authors(first)
     if before_authors is not None:
         return before_authors
+    link_at = _chars(first[: next((i for i, g in enumerate(first) if g.href), len(first))])
+    after_names = _title_after_comma_names(first, link_at)
+    if after_names is not None:
+        return after_names
     plain_end = next(
         (i for i, g in enumerate(first) if g.href is not None or (g.bold and g.text.strip())),
         len(first),
@@ -517,6 +521,39 @@ def _title_after_authors(line: list[Seg]) -> tuple[int, str, list[Seg], list[Seg
     return _title_after_name_list(line, link_at)
 
 
+def _title_after_comma_names(
+    line: list[Seg], link_at: int
+) -> tuple[int, str, list[Seg], list[Seg]] | None:
+    """ "Jane Doe, Bo Li, **Me**, Title of the Paper, *Venue 2025*", and the same with no comma
+    after the last name ("Jane Doe, Bo Li Title of the Paper (ICML 2026)"): the part after
+    two or more names, cut after as many words as the other names have."""
+    text = "".join(seg.text for seg in line)[:link_at]
+    parts = [(m.start(), m.group()) for m in re.finditer(r"[^,]+", text)]
+    names = 0
+    for start, part in parts:
+        words = part.split()
+        if _is_name(part) and len(words) <= 4:
+            names += 1
+            continue
+        if names < 1 or len(words) < 4 or _SENTENCE_END.search(part):
+            return None
+        sizes = sorted(len(p.split()) for _s, p in parts[:names])
+        typical = sizes[len(sizes) // 2]
+        if not any(w[:1].islower() for w in words):
+            return None  # "Jane Doe Bo Li": more names, not a title
+        lead = part[: len(part) - len(part.lstrip())]
+        head = " ".join(words[:typical])
+        glued = _is_name(head) and _is_name(" ".join(words[:2])) and words[typical][:1].isupper()
+        # "Yiping Lu Simple Unbiased …": the last author's name runs into the title.
+        if not glued and names < 2:
+            return None
+        title = " ".join(words[typical:]) if glued and len(parts) - 1 == names else part.strip()
+        title = re.split(r"\s+\((?=[^()]*\d{4}\)\s*$)", title)[0].rstrip(" .")
+        offset = start + len(lead) + (part.strip().find(title) if title in part else 0)
+        return 0, title, _slice(line, 0, offset), _slice(line, offset + len(title))
+    return None
+
+
 _NAME_TOKEN = re.compile(
     r"[A-Z][\w'’-]*\.?|[A-Z](?:\.|-[A-Z])+\.?|(?:van|von|de|der|den|da|di|du|del|la|le|dos|"
     r"and|et|al\.?|&|\[&|\d+|others\]?\.?)"
@@ -591,6 +628,9 @@ def _title_before_authors(line: list[Seg]) -> tuple[int, str, list[Seg], list[Se
         )
         if _is_name(name) and (is_bold or runs_on):
             title = text[: parts[k - 1][0] + len(parts[k - 1][1])]
+            linked = any(seg.href for seg in _slice(line, 0, len(title)))
+            if k == 1 and not linked and _is_link_to_person(title.strip()):
+                return None  # "Jasen Lai, Sifan Wang, …": names from the start, no title first
             if line_text([Seg(title, False, None)]):
                 return 0, " ".join(title.split()), [], _slice(line, start)
             return None
@@ -683,7 +723,7 @@ _LEGEND = re.compile(
     r"(?:full|complete|whole) (?:publication )?list|"
     r"google scholar|dblp|semantic scholar|curriculum vitae|\b(?:my|full|complete) cv\b|"
     r"you can find|can be found|\b(?:see|find|visit) (?:my|our)\b|"
-    r"\b\d+\+?\s+(?:more\s+)?(?:papers|publications|articles)\b",
+    r"\b\d+\+?\s+(?:more\s+)?(?:papers?|publications?|articles?)\b",
     re.IGNORECASE,
 )
 # "(under review)" alone, with no title beside it.
@@ -734,6 +774,9 @@ def _unquote(title: str) -> str:
     return title
 
 
+_ANNOTATION = re.compile(r"\s*[(\[](?P<note>[^()\[\]]{1,40})[)\]]\s*$")
+# ", Jane Doe, Bo Li, Chen Wei": names in a row after commas, as author lists have.
+_NAME_RUN = re.compile(r"(?:,\s*(?:and\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w.'’-]*){1,2}){3,}")
 _WITH_COAUTHORS = re.compile(
     r"\s*\((?:joint\s+)?(?:with|w/)\s+(?P<names>[^()]+)\)\s*$", re.IGNORECASE
 )
@@ -741,7 +784,9 @@ _WITH_COAUTHORS = re.compile(
 
 def _is_prose(text: str) -> bool:
     """Running text rather than a title: long, more than one sentence, or a sentence of more
-    than a dozen words ending in a full stop."""
+    than a dozen words ending in a full stop; never a line that lists names like a citation."""
+    if _NAME_RUN.search(text):
+        return False
     words = len(text.split())
     sentence = words >= 8 and text.rstrip().endswith((".", ":"))
     return words > 30 or sentence or len(re.findall(r"[a-z]{2}[.!?]\s+[A-Z]", text)) >= 1
@@ -828,6 +873,11 @@ def to_paper(entry: RawEntry) -> Paper | str:
         return "no text"
     title_index, title, before, rest = found
     title = _unquote(title.strip().rstrip(".,;"))
+    award = _ANNOTATION.search(title)
+    if award is not None and _is_venue_like(award.group("note")):
+        # "***Title*** **(Highlight)**": two bold runs side by side, the second an award.
+        tags.append(award.group("note"))
+        title = title[: award.start()].rstrip()
     coauthors = _WITH_COAUTHORS.search(title)
     if coauthors is not None:
         # "Title (with Jane Doe and Bo Li)": the co-authors, as economists write them.
@@ -873,7 +923,15 @@ def to_paper(entry: RawEntry) -> Paper | str:
     marked_up = emphasised or (lead is not None and lead.href is not None)
     plain = not marked_up and _quoted_title(lines) is None
     one_line = sum(1 for line in lines if line_text(line)) == 1
-    if plain and not years and arxiv is None and one_line and _is_prose(shown):
+    bolded = any(_is_listed_name(line, j, k) for line in lines for j, k in _bold_runs(line))
+    if (
+        plain
+        and not years
+        and arxiv is None
+        and not bolded  # a bold name makes it a citation, however it ends
+        and (one_line or not links)
+        and _is_prose(shown)
+    ):
         return "a sentence, not a paper (no title markup, year or arXiv id)"
     if entry.tag == "p" and _is_long_prose(shown):
         return "prose, not a paper (several sentences of running text)"

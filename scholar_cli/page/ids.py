@@ -37,7 +37,7 @@ ARXIV_HOSTS = frozenset(("arxiv.org", "www.arxiv.org", "export.arxiv.org", "brow
 _ARXIV_PATHS: dict[str, re.Pattern[str]] = {
     **dict.fromkeys(
         ARXIV_HOSTS,
-        re.compile(rf"^/(?:abs|pdf|html|format|ps)/{_ID_TAIL}$", re.I),
+        re.compile(rf"^/(?:abs|pdf|html|format|ps|ftp/[\w.-]+/papers/\d{{4}})/{_ID_TAIL}$", re.I),
     ),
     **dict.fromkeys(
         ("alphaxiv.org", "www.alphaxiv.org"),
@@ -106,7 +106,9 @@ def arxiv_id_from_url(url: str) -> ArxivId | None:
     if not any(key in lower for key in ("xiv", "ar5iv", "huggingface", "hf.co")):
         return None  # most links; urlsplit is the costly part on a long page
     parts = urlsplit(url.strip())
-    pattern = _ARXIV_PATHS.get(parts.hostname or "")
+    host = parts.hostname or ""
+    # arXiv's mirrors (aps.arxiv.org, de.arxiv.org …) serve the same paths.
+    pattern = _ARXIV_PATHS.get("arxiv.org" if host.endswith(".arxiv.org") else host)
     if pattern is None:
         return None
     m = pattern.match(unquote(parts.path))

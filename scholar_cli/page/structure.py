@@ -372,10 +372,17 @@ def _replay(walker: _Walker, tokens: list[Token], first_line: int) -> None:
 
 
 def _replay_inline(walker: _Walker, children: list[Token], line: int) -> None:
+    depth = 0  # open links and emphasis
     for tok in children:
         kind = tok.type
         if kind == "text":
             walker.handle_data(tok.content)
+        elif kind == "softbreak" and depth:
+            # "[Title that wraps\n over two lines](…)": inside a link or emphasis a source
+            # line break is the space it shows as; between them it separates the entry's lines.
+            walker.handle_data(" ")
+            line += 1
+            walker.at_line(line)
         elif kind in ("softbreak", "hardbreak"):
             walker.handle_starttag("br", [])
             line += 1
@@ -392,8 +399,10 @@ def _replay_inline(walker: _Walker, children: list[Token], line: int) -> None:
             walker.handle_data(tok.content)
             walker.handle_endtag("code")
         elif tok.nesting == 1:
+            depth += 1
             walker.handle_starttag(tok.tag, list(tok.attrs.items()) if tok.attrs else [])  # type: ignore[arg-type]
         elif tok.nesting == -1:
+            depth -= 1
             walker.handle_endtag(tok.tag)
 
 
@@ -404,7 +413,10 @@ _FALLBACK_TAGS = {"video", "audio", "canvas", "object", "iframe", "noscript", "s
 _INVISIBLE = str.maketrans(dict.fromkeys("\u200b\u2060\xad\ufeff"))
 # Class names that mark an element's text as a venue label, not part of the entry's prose.
 _LABEL_WORDS = ("badge", "venue", "conf", "journal", "booktitle", "publisher", "label")
-_NOT_TITLE_WORDS = ("section", "page", "site", "header", "nav", "sub", "card")
+_NOT_TITLE_WORDS = (
+    "section", "page", "site", "header", "nav", "sub", "card", "year", "date", "group",
+    "category", "count",
+)  # fmt: skip
 
 
 def _class_role(tag: str, classes: str) -> str:
@@ -426,7 +438,11 @@ def _class_role(tag: str, classes: str) -> str:
 
 
 # Elements a visitor sees only on a click (abstracts, BibTeX): part of the item, not its text.
-_FOLDED_CLASSES = {"abstract", "abs", "bibtex", "bib", "popup", "collapse", "hidden", "modal"}
+_FOLDED_CLASSES = {
+    "abstract", "abs", "bibtex", "bib", "popup", "collapse", "hidden", "modal",
+    # embedded posts: another site's content shown in the page
+    "twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed", "mastodon-embed",
+}  # fmt: skip
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 
@@ -522,8 +538,11 @@ class _Walker(HTMLParser):
         # HTML lets <p> and <li> close implicitly; keep the stack honest about it.
         if tag in ("p", "li") and self._stack and self._stack[-1] == tag:
             self.handle_endtag(tag)
-        if tag in _HEADINGS and self._entry is not None and self._in_item():
-            # `- ### Title` or a heading in a table cell: the item's title, not a section.
+        if tag in _HEADINGS and self._entry is not None and (
+            self._in_item() or _class_role(tag, attr.get("class", "")) == "title"
+        ):
+            # `- ### Title`, a heading in a table cell, <h3 class="paper-title"> in an item:
+            # the item's title, not a section.
             self._demoted.append(len(self._stack) + 1)
             self._bold += 1
         elif tag in _HEADINGS:
