@@ -424,6 +424,10 @@ def _markdown(dialect: Dialect) -> MarkdownIt:
             _kramdown_html_block,
             {"alt": ["paragraph", "reference", "blockquote"]},
         )
+        # In kramdown only block-level elements start an HTML block: a line such as `<br>`
+        # or `<img …>` is part of a paragraph whose Markdown is read (CommonMark would make it
+        # raw HTML up to the next blank line).
+        md.disable("html_block")
     return md
 
 

@@ -723,7 +723,8 @@ _LEGEND = re.compile(
     r"(?:full|complete|whole) (?:publication )?list|"
     r"google scholar|dblp|semantic scholar|curriculum vitae|\b(?:my|full|complete) cv\b|"
     r"you can find|can be found|\b(?:see|find|visit) (?:my|our)\b|"
-    r"\b\d+\+?\s+(?:more\s+)?(?:papers?|publications?|articles?)\b",
+    r"^\W*(?:over |more than |about )?\d{1,3}\+?\s+(?:more\s+)?"
+    r"(?:papers?|publications?|articles?)\b",
     re.IGNORECASE,
 )
 # "(under review)" alone, with no title beside it.
@@ -736,7 +737,7 @@ _STATUS_ONLY = re.compile(
 _LEGEND_KEYS = (
     "legend", "note", "remark", "equal", "contribut", "author", "joint", "denot", "indicat",
     "list", "scholar", "dblp", "vita", "cv", "find", "found", "see", "visit", "review",
-    "preparation", "papers", "publications", "articles", "record", "available",
+    "preparation", "paper", "publication", "article", "record", "available",
 )  # fmt: skip
 
 
