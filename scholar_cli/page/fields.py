@@ -330,6 +330,12 @@ def _is_link_to_person(label: str) -> bool:
     )
 
 
+def _is_link_words(text: str) -> bool:
+    """ "Project | Paper | Code": nothing but link labels and separators."""
+    words = [w for w in re.split(r"[\s|/·,;]+", text) if w]
+    return bool(words) and all(_GENERIC_LABELS.match(w) for w in words)
+
+
 def _first_title_link(line: list[Seg]) -> tuple[int, int] | None:
     """Segment span of the first link on the line whose text could be a title: any link that
     opens the line (unless it is a name starting an author list), else one that is neither a
@@ -875,6 +881,9 @@ def to_paper(entry: RawEntry) -> Paper | str:
     title_index, title, before, rest = found
     title = _unquote(title.strip().rstrip(".,;"))
     award = _ANNOTATION.search(title)
+    if award is not None and _is_link_words(award.group("note")):
+        title = title[: award.start()].rstrip()  # "Title ([Project](…) | [Paper](…))"
+        award = _ANNOTATION.search(title)
     if award is not None and _is_venue_like(award.group("note")):
         # "***Title*** **(Highlight)**": two bold runs side by side, the second an award.
         tags.append(award.group("note"))

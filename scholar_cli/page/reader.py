@@ -162,7 +162,7 @@ def _merge_continuations(entries: list[RawEntry]) -> list[RawEntry]:
                     entry.kind == "papers"
                     and entry.group == prev.group
                     and entry.tag in ("p", "div")
-                    and prev.tag in ("p", "div", "li")
+                    and prev.tag in ("p", "div", "li", "h2", "h3", "h4", "h5", "h6")
                     and is_continuation(entry, prev)
                 )
             )

@@ -288,6 +288,20 @@ def heading_words(heading: str) -> str:
 _TOPIC_RE = re.compile(r"(?<![\w])(?:focus|areas?\b|direction|overview|topics?\b|theme|agenda)")
 
 
+_LEADING_TAG = re.compile(r"^\s*[\[(【][^\[\]()【】]{1,40}[\])】]")
+
+
+def _is_paper_heading(text: str, has_links: bool) -> bool:
+    """A sub-heading that names a paper rather than a group of them: it links somewhere or opens
+    with a venue tag ("[ICML'24] Effects of …"), and reads like a title, not "2024" or a topic."""
+    words = text.split()
+    if len(words) < 4 or _TOPIC_RE.search(text.lower()):
+        return False
+    if _LEADING_TAG.match(text):
+        return True
+    return has_links and section_kind(text) is None
+
+
 def line_text(line: list[Seg]) -> str:
     """A line's text as shown: whitespace collapsed."""
     if len(line) == 1:
@@ -480,6 +494,7 @@ class _Walker(HTMLParser):
         self._root: _Node | None = None
         self._italic = 0
         self._groups = 0
+        self._heading_item = False  # the open heading is being read as a paper
         self._generated = False  # inside a scholar marker block
         self._context = ""  # latest sub-heading within the current section
 
@@ -548,6 +563,17 @@ class _Walker(HTMLParser):
         elif tag in _HEADINGS:
             self.finish_entry()
             self._heading = (_HEADINGS[tag], line, [])
+            if self._section is not None and self._section[0] == "papers" and (
+                _HEADINGS[tag] > self._section[2]
+            ):
+                # Under Publications a heading may be a paper of its own ("### [NDSS'25]
+                # Title ([Paper](…))"): read it as an item until it shows it is not one.
+                self._entry = RawEntry("papers", self._section[1], tag, line, self._context)
+                self._entry_depth = len(self._stack) + 1
+                self._root = _Node(tag, "", line, self._entry_depth, 0, 0, 0)
+                self._nodes = [self._root]
+                self._bold += 1
+                self._heading_item = True
         elif self._entry is None and tag in _ENTRY_TAGS:
             kind, name = self._section[:2] if self._section is not None else (None, "")
             self._entry = RawEntry(kind, name, tag, line, self._context, tag == "tr")
@@ -630,7 +656,7 @@ class _Walker(HTMLParser):
             self.result.images.append(star)
             if self._entry is not None:
                 self._entry.images.append(star)
-        if self._entry is None or self._heading is not None:
+        if self._entry is None or (self._heading is not None and not self._heading_item):
             return
         href = self._hrefs[-1] if self._hrefs else None
         mark = ""
@@ -685,7 +711,16 @@ class _Walker(HTMLParser):
         elif tag in _HEADINGS and self._heading is not None:
             level, line, parts = self._heading
             self._heading = None
-            self._on_heading(level, " ".join("".join(parts).split()), line)
+            heading = " ".join("".join(parts).split())
+            if self._heading_item:
+                self._heading_item = False
+                self._bold = max(0, self._bold - 1)
+                entry = self._entry
+                if entry is not None and _is_paper_heading(heading, bool(entry.links)):
+                    self.finish_entry()
+                    return
+                self._entry, self._nodes, self._root = None, [], None
+            self._on_heading(level, heading, line)
         if tag in _LINE_TAGS:
             self._newline()
             if len(self._nodes) > 1 and self._nodes[-1].depth > len(self._stack):
