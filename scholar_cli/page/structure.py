@@ -553,8 +553,10 @@ class _Walker(HTMLParser):
         # HTML lets <p> and <li> close implicitly; keep the stack honest about it.
         if tag in ("p", "li") and self._stack and self._stack[-1] == tag:
             self.handle_endtag(tag)
-        if tag in _HEADINGS and self._entry is not None and (
-            self._in_item() or _class_role(tag, attr.get("class", "")) == "title"
+        if (
+            tag in _HEADINGS
+            and self._entry is not None
+            and (self._in_item() or _class_role(tag, attr.get("class", "")) == "title")
         ):
             # `- ### Title`, a heading in a table cell, <h3 class="paper-title"> in an item:
             # the item's title, not a section.
@@ -563,8 +565,10 @@ class _Walker(HTMLParser):
         elif tag in _HEADINGS:
             self.finish_entry()
             self._heading = (_HEADINGS[tag], line, [])
-            if self._section is not None and self._section[0] == "papers" and (
-                _HEADINGS[tag] > self._section[2]
+            if (
+                self._section is not None
+                and self._section[0] == "papers"
+                and (_HEADINGS[tag] > self._section[2])
             ):
                 # Under Publications a heading may be a paper of its own ("### [NDSS'25]
                 # Title ([Paper](…))"): read it as an item until it shows it is not one.
