@@ -852,14 +852,13 @@ def to_paper(entry: RawEntry) -> Paper | str:
     """The paper an entry lists, or why it lists none."""
     text = _entry_text(entry)
     shown = _visible_text(entry)
-    if _is_legend(text) and not arxiv_ids_in_text(text):
-        arxiv_links = [link for link, _line in entry.links if arxiv_id_from_url(link.url)]
-        titled = any(
-            _is_title_link(link.label) and not _LEGEND.search(link.label)
-            for link, _line in entry.links
-        )
-        if not arxiv_links and not titled:
-            return "a legend or note, not a paper"
+    # (The cheap tests first: most entries link a paper or a title and are no legend.)
+    if not any(
+        arxiv_id_from_url(link.url)
+        or (_is_title_link(link.label) and not _LEGEND.search(link.label))
+        for link, _line in entry.links
+    ) and (_is_legend(text) and not arxiv_ids_in_text(text)):
+        return "a legend or note, not a paper"
     if entry.links and all(link.url.startswith("#") for link, _line in entry.links):
         loose = "".join(seg.text for line in entry.lines for seg in line if seg.href is None)
         if not loose.strip(_SEPARATORS + "·•|/"):
