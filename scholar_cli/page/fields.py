@@ -852,12 +852,14 @@ def to_paper(entry: RawEntry) -> Paper | str:
     """The paper an entry lists, or why it lists none."""
     text = _entry_text(entry)
     shown = _visible_text(entry)
+    links = _links(entry)
+    link_ids = [arxiv_id_from_url(link.url) for link in links]
     # (The cheap tests first: most entries link a paper or a title and are no legend.)
-    if not any(
-        arxiv_id_from_url(link.url)
-        or (_is_title_link(link.label) and not _LEGEND.search(link.label))
-        for link, _line in entry.links
-    ) and (_is_legend(text) and not arxiv_ids_in_text(text)):
+    if (
+        not any(link_ids)
+        and not any(_is_title_link(link.label) and not _LEGEND.search(link.label) for link in links)
+        and (_is_legend(text) and not arxiv_ids_in_text(text))
+    ):
         return "a legend or note, not a paper"
     if entry.links and all(link.url.startswith("#") for link, _line in entry.links):
         loose = "".join(seg.text for line in entry.lines for seg in line if seg.href is None)
@@ -916,8 +918,7 @@ def to_paper(entry: RawEntry) -> Paper | str:
     venue = " ".join(line_text(line) for line in text_lines).strip(_JOINERS).strip()
     if tags:
         venue = "; ".join([*tags, venue] if venue else tags)
-    links = _links(entry)
-    arxiv = next((a for a in (arxiv_id_from_url(link.url) for link in links) if a), None)
+    arxiv = next((a for a in link_ids if a), None)
     if arxiv is None:
         # Written in the text, or inside a link that does not parse as one
         # ("[Title]([https://arxiv.org/abs/…](https://…))").
@@ -932,14 +933,14 @@ def to_paper(entry: RawEntry) -> Paper | str:
     marked_up = emphasised or (lead is not None and lead.href is not None)
     plain = not marked_up and _quoted_title(lines) is None
     one_line = sum(1 for line in lines if line_text(line)) == 1
-    bolded = any(_is_listed_name(line, j, k) for line in lines for j, k in _bold_runs(line))
     if (
         plain
         and not years
         and arxiv is None
-        and not bolded  # a bold name makes it a citation, however it ends
         and (one_line or not links)
         and _is_prose(shown)
+        # a bold name makes it a citation, however it ends
+        and not any(_is_listed_name(ln, j, k) for ln in lines for j, k in _bold_runs(ln))
     ):
         return "a sentence, not a paper (no title markup, year or arXiv id)"
     if entry.tag == "p" and _is_long_prose(shown):
