@@ -198,3 +198,29 @@ if __name__ == "__main__":
         for s in all_scores:
             if not s.exact:
                 print(f"\n{s.slug}:\n  " + "\n  ".join(s.differences))
+
+
+def test_refresh_on_every_corpus_page_changes_badges_and_nothing_else(tmp_path: Path) -> None:
+    # Static and text badges for every star badge, twice: each pass may change only the lines
+    # that hold a badge, and the page must read the same afterwards (papers, badge repos).
+    from scholar_cli.edit.badges import rewrite_badges
+    from scholar_cli.page import parse_page
+
+    for case in corpus_cases():
+        data = case.page.read_bytes()
+        page = parse_page(case.page)
+        repos = {b.repo for b in page.badges if b.repo}
+        for mode in ("static", "text"):
+            current, current_page = data, page
+            for count in (1234, 99):
+                new, _warnings = rewrite_badges(
+                    current, current_page.badges, dict.fromkeys(repos, count), mode
+                )
+                for old_line, new_line in zip(current.splitlines(), new.splitlines(), strict=True):
+                    if old_line != new_line:
+                        assert b"shields.io" in old_line or "★".encode() in old_line, case.slug
+                written = tmp_path / case.page.name
+                written.write_bytes(new)
+                current, current_page = new, parse_page(written)
+                assert [p.title for p in current_page.papers] == [p.title for p in page.papers]
+                assert {b.repo for b in current_page.badges if b.repo} == repos, case.slug

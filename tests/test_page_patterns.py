@@ -235,7 +235,7 @@ READER_SOURCES = (
     "reader.py",
     "structure.py",
 )
-READER_DIGEST = {2: "20390f6f39878e9b"}
+READER_DIGEST = {2: "cb5af65e22daee94"}
 
 
 def test_reader_changes_bump_the_parsed_page_schema() -> None:
@@ -291,4 +291,20 @@ def test_titles_with_legend_words_are_still_papers(tmp_path: Path) -> None:
     assert [(s.line, s.reason) for s in parsed.skipped] == [
         (8, "a legend or note, not a paper"),
         (9, "a legend or note, not a paper"),
+    ]
+
+
+def test_badge_spans_count_bytes_as_written_after_masked_text(tmp_path: Path) -> None:
+    # Masking turns a comment's "—" (3 bytes) into one space; spans must still be the file's.
+    page = tmp_path / "about.md"
+    page.write_text(
+        "# Projects\n\n<!-- an em dash — and ü -->\n"
+        "**Tool** [![s](https://img.shields.io/github/stars/o/r)](https://github.com/o/r)\n"
+        "[**Code** ★ 1.2k](https://github.com/o/t)\n",
+        encoding="utf-8",
+    )
+    data = page.read_bytes()
+    assert [data[b.start : b.end] for b in parse_page(page).badges] == [
+        b"![s](https://img.shields.io/github/stars/o/r)",
+        "★ 1.2k".encode(),
     ]

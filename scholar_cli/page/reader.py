@@ -191,11 +191,15 @@ def _locate_badges(source: Source, text: str, images: list[Image]) -> list[tuple
     # come in page order; re-encoding the page up to each would be quadratic).
     counted = [0, 0]  # chars, bytes
 
+    # Counted in the page as written: masking keeps every character's place but not its bytes
+    # (a comment's "—" became one space).
+    written = source.text
+
     def byte_offset(chars: int) -> int:
         done_chars, done_bytes = counted
         if chars < done_chars:
-            return len(text[:chars].encode("utf-8"))
-        counted[:] = [chars, done_bytes + len(text[done_chars:chars].encode("utf-8"))]
+            return len(written[:chars].encode("utf-8"))
+        counted[:] = [chars, done_bytes + len(written[done_chars:chars].encode("utf-8"))]
         return counted[1]
 
     for image in images:
@@ -252,13 +256,20 @@ def _locate_badges(source: Source, text: str, images: list[Image]) -> list[tuple
     return badges
 
 
+_LINK_TEXT_END = re.compile(r"\s*(?:\*\*|__|\*|_)?\s*(?P<end>\]\(|</a>)", re.IGNORECASE)
+
+
 def _find_star_text(text: str, star: str, start: int) -> tuple[int, int, Syntax] | None:
-    """The `★ 1.2k` a text badge wrote, as the whole text of a Markdown or HTML link."""
+    """The `★ 1.2k` a text badge wrote in a Markdown or HTML link: the link's whole text, or
+    its end (`[**Code** ★ 1.2k](…)`, where the badge image stood beside a label)."""
     at = text.find(star, start)
     while at >= 0:
         before = text[:at].rstrip(" ")[-1:]
         if before in ("[", ">"):
             return at, at + len(star), "markdown" if before == "[" else "html"
+        end = _LINK_TEXT_END.match(text, at + len(star))
+        if end is not None:
+            return at, at + len(star), "markdown" if end.group("end") == "](" else "html"
         at = text.find(star, at + 1)
     return None
 
