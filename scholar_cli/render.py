@@ -143,15 +143,15 @@ def render_inspect(page: Page, how: str) -> str:
 
 
 def inspect_json(page: Page, how: str) -> dict[str, Any]:
+    """The page's own JSON form (models.Page) in inspect's key order, with how it was read."""
+    parts = page.to_json_dict()
     return {
         "schema": 1,
         "page": page.path,
         "dialect": page.dialect,
         "read_as": how,
-        "sections": [s.to_json_dict() for s in page.sections],
-        "papers": [p.to_json_dict() for p in page.papers],
-        "projects": [p.to_json_dict() for p in page.projects],
-        "news": [n.to_json_dict() for n in page.news],
-        "badges": [b.to_json_dict() for b in page.badges],
-        "skipped": [s.to_json_dict() for s in page.skipped],
+        **{key: parts[key] for key in INSPECT_PARTS},
     }
+
+
+INSPECT_PARTS = ("sections", "papers", "projects", "news", "badges", "skipped")

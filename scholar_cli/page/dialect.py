@@ -202,7 +202,10 @@ _SPAN_MODEL = {
     "h3", "h4", "h5", "h6", "i", "ins", "label", "legend", "p", "q", "small", "span", "strong",
     "sub", "sup", "th", "tt", "u", "font", "center",
 }  # fmt: skip
-_VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+# HTML elements that never have content or an end tag.
+VOID_TAGS = frozenset(
+    ("area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr")
+)
 _TAG = re.compile(
     r"<(?P<close>/)?(?P<name>[A-Za-z][A-Za-z0-9-]*)"
     r"(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*?)(?P<self>/)?>"
@@ -246,7 +249,7 @@ def _block_end(state: StateBlock, start: int, end: int, name: str) -> int:
                 continue
             if m.group("close"):
                 depth -= 1
-            elif not (m.group("self") or name in _VOID):
+            elif not (m.group("self") or name in VOID_TAGS):
                 depth += 1
             if depth <= 0:
                 return line
@@ -267,7 +270,9 @@ def _emit_html(state: StateBlock, start: int, end: int) -> None:
                 continue
             value = (attr.group(1) or attr.group(2) or attr.group(3) or "").lower()
             name = m.group("name").lower()
-            takes_markdown = value not in ("0", "") and name not in _VOID and not m.group("self")
+            takes_markdown = (
+                value not in ("0", "") and name not in VOID_TAGS and not m.group("self")
+            )
             if takes_markdown and not text[m.end() :].strip():  # content from the next line
                 opened = (name, value)
             elif takes_markdown and (value == "span" or name in _SPAN_MODEL):
@@ -291,7 +296,6 @@ def _emit_html(state: StateBlock, start: int, end: int) -> None:
             token.map = [line + 1, close]
             token.content = state.getLines(line + 1, close, state.blkIndent, False).strip()
             token.children = []
-            token.meta = {"span": True}
         else:
             _tokenize(state, line + 1, close)
         raw_from = line = close
@@ -358,7 +362,6 @@ def _push_text(state: StateBlock, kind: str, content: str, line: int) -> None:
     token.content = content
     if kind == "inline":
         token.children = []
-        token.meta = {"span": True}
 
 
 def _push_raw(state: StateBlock, start: int, end: int) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from scholar_cli.models import Link, Section, SectionKind
 from scholar_cli.normalize import fold_accents
+from scholar_cli.page.dialect import VOID_TAGS
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -146,7 +147,6 @@ _SECTION_WORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
     ("news", ("news", "update", "announcement", "what's new", "whats new")),
     ("papers", ("research", "journal", "conference", "workshop", "selected work")),
 )
-_VOID = {"br", "img", "hr", "input", "meta", "link", "wbr", "source", "area", "col", "embed"}
 # Elements that open an entry when they start inside a section and no entry is open.
 # (Not <details>: a folded "Older publications" list holds many entries.)
 # (A <td> too: browsers supply the <tr> that hand-written tables leave out.)
@@ -157,7 +157,6 @@ _LINE_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "table", "details", "summary", "figure", "dd", "dt",
 }  # fmt: skip
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-_SL_COMMENT = re.compile(r"^sl:(\d+)$")
 # The whole text of a link that `refresh --badges text` wrote: "★ 1.2k".
 STAR_TEXT = re.compile(r"★ ?\d+(?:\.\d)?[kMGTPEZY]?")
 # What `scholar refresh` writes between these is its own output, not the owner's entries.
@@ -528,10 +527,7 @@ class _Walker(HTMLParser):
 
     # -- parser callbacks -------------------------------------------------------------------
     def handle_comment(self, data: str) -> None:
-        m = _SL_COMMENT.match(data)
-        if m:
-            self._anchor_here(int(m.group(1)))
-        elif _MARKER_OPEN.match(data):
+        if _MARKER_OPEN.match(data):
             self.finish_entry()
             self._generated = True
         elif _MARKER_CLOSE.match(data):
@@ -547,7 +543,7 @@ class _Walker(HTMLParser):
             self._format(tag)
             return
         line = self._line()
-        if tag in _VOID:
+        if tag in VOID_TAGS:
             self._void(tag, attr, line)
             return
         # HTML lets <p> and <li> close implicitly; keep the stack honest about it.
@@ -638,7 +634,7 @@ class _Walker(HTMLParser):
             self.handle_data("“")  # as browsers show <q>
 
     def handle_endtag(self, tag: str) -> None:
-        if self._generated or tag in _VOID or tag not in self._stack:
+        if self._generated or tag in VOID_TAGS or tag not in self._stack:
             return
         while self._stack:
             top = self._stack.pop()
