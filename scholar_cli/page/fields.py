@@ -377,12 +377,16 @@ _NOTE_START = re.compile(
 def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]] | None:
     """(line index, title, text before it, text after it on that line).
 
-    In order: bold text on the first line that is not a name in an author list; a link that
-    opens the entry (`[Title](url) — Venue`); a quoted title (`A, B. "Title." In ACL.`); a
-    title-like link later on the first line (`A, B, 2018. [Title](doi). Venue`); bold text on
-    a later line; the second sentence after an author list (`A, B (2024). Title. Venue.`);
-    the text before an author list (`Title, **A. Me**, B. Other`); else the whole first line.
-    Link texts such as "[pdf]" or "Code" and people's names are never titles."""
+    In order: markup that says it is the title (`class="paper-title"`); on the first line the
+    earliest of a bold run that is not a name, a venue or emphasis inside a sentence, a link
+    whose text could be a title (`[Title](url) — Venue`, `A, B, 2018. [Title](doi). Venue`)
+    and a quoted title (`A, B. "Title." In ACL.`); a quoted title on the next lines; bold text on
+    a later line; a citation's title after its authors (`A (2024). Title.`, `A. Title [J].`,
+    `A, B and C: Title.`, `2021 — A et al. *Title.*`, `Lu, G., Marais, E. A. Title.`); the
+    sentence after an author list; the text before an author list (`Title, **A. Me**, B.
+    Other`); the part after a list of names (`A, B, **Me**, Title, *Venue*`); the plain text
+    before a bold venue or links; else the whole first line. Link texts such as "[pdf]" or
+    "Code" and people's names are never titles."""
     if not lines:
         return None
     for i, line in enumerate(lines):
