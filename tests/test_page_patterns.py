@@ -235,7 +235,7 @@ READER_SOURCES = (
     "reader.py",
     "structure.py",
 )
-READER_DIGEST = {2: "5fa5979850fbabb9"}
+READER_DIGEST = {2: "0f6d2650af6705d8"}
 
 
 def test_reader_changes_bump_the_parsed_page_schema() -> None:
@@ -308,3 +308,23 @@ def test_badge_spans_count_bytes_as_written_after_masked_text(tmp_path: Path) ->
         b"![s](https://img.shields.io/github/stars/o/r)",
         "★ 1.2k".encode(),
     ]
+
+
+def test_narrower_inline_terminators_give_markdown_its_usual_tokens() -> None:
+    from markdown_it.parser_inline import _default_terminator_re
+
+    from scholar_cli.page.dialect import _markdown
+
+    ours, usual = _markdown("gfm"), _markdown("gfm")
+    usual.inline.terminator_re = _default_terminator_re()
+    samples = [
+        "**Vision-and-Language: A+B=C** #1 @me 100% $x^2$ {a} :smile: ~~gone~~ ~one~",
+        "[Title-with-dashes](https://x.y/a-b) ![alt: pic](p.png) <https://a.b/c> a\\*b\\_",
+        "`code-span` &amp; &copy; *em-dash—here* __strong__ _under_score_ x_y_z",
+        "<span class='badge'>CVPR 2016</span> text: more -- text --- end  \nnext line\\",
+        "[[TKDE 2026] Title](u) [**Bold** link](u 'title') [ref][r]\n\n[r]: https://r.example",
+    ]
+    for text in samples:
+        a = [(t.type, t.content) for tok in ours.parse(text) for t in (tok.children or [tok])]
+        b = [(t.type, t.content) for tok in usual.parse(text) for t in (tok.children or [tok])]
+        assert a == b, text

@@ -376,6 +376,9 @@ def _as_written(url: str) -> str:
     return url
 
 
+# What the enabled inline rules start at (newline, escape, backticks, strikethrough, emphasis,
+# link, image, autolink/HTML, entity), and "]", where a link label ends.
+_TERMINATORS = re.compile(r"[\n!&*<\[\\\]_`~]")
 _PLAIN_DESTINATION = re.compile(r"[^\s()\\<&\x00-\x1f\x7f]+")
 
 
@@ -415,6 +418,10 @@ def _markdown(dialect: Dialect) -> MarkdownIt:
     # Links are read, never followed or shown: percent-encoding and punycode (a third of the
     # Markdown time on a long page) buy nothing here; same_url() compares URLs unquoted.
     md.normalizeLink = _as_written  # type: ignore[method-assign]
+    # The text rule runs up to the next character some inline rule could start at. The default
+    # set also stops at characters only plugins we do not load use ("-", ":", "#", "=" …),
+    # which splits every "Vision-and-Language: …" title into many small steps.
+    md.inline.terminator_re = _TERMINATORS
     md.helpers = types.SimpleNamespace(  # type: ignore[assignment]
         parseLinkLabel=md_helpers.parseLinkLabel,
         parseLinkTitle=md_helpers.parseLinkTitle,
