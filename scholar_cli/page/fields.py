@@ -147,13 +147,18 @@ _PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "del", "la", "
 
 
 def _clean_name(piece: str) -> str:
-    return " ".join(_NAME_NOTES.sub(" ", piece).split()).strip(" .*†‡#")
+    if _MAY_HAVE_NOTES.search(piece):  # most names have no notes; the full pattern is slower
+        piece = _NAME_NOTES.sub(" ", piece)
+    return " ".join(piece.split()).strip(" .*†‡#")
+
+
+_MAY_HAVE_NOTES = re.compile(r"[(^\d]")
 
 
 def _is_name(piece: str) -> bool:
     """ "Jane Doe", "D. E. Keyes", "Ludwig van Beethoven"; not "In ACL" or "Nature Methods"."""
     words = _clean_name(piece).split()
-    if not 1 < len(words) <= 5 or re.search(r"\d", " ".join(words)):
+    if not 1 < len(words) <= 5 or any(c.isdigit() for c in piece):
         return False
     for word in words:
         bare = word.strip(".,-'’")
@@ -260,6 +265,10 @@ def _split_at_sentence_end(line: list[Seg]) -> tuple[list[Seg], list[Seg]]:
     return head, tail
 
 
+_EQUAL_NOTE = re.compile(r"\((?:equal contribution|co-first|equal|joint first)", re.I)
+_NO_MARKS = {ord(c): " " for c in _EQUAL_MARKS}
+
+
 def parse_authors(line: list[Seg]) -> tuple[Author, ...]:
     text = ""
     bold: list[bool] = []
@@ -276,10 +285,10 @@ def parse_authors(line: list[Seg]) -> tuple[Author, ...]:
         name = " ".join(piece.split())
         if name.lower().startswith("and "):
             name = name[4:]
-        equal = any(mark in name for mark in _EQUAL_MARKS) or bool(
-            re.search(r"\((?:equal contribution|co-first|equal|joint first)", name, re.I)
+        equal = any(mark in name for mark in _EQUAL_MARKS) or (
+            "(" in name and _EQUAL_NOTE.search(name) is not None
         )
-        name = _clean_name(name.translate({ord(c): " " for c in _EQUAL_MARKS}))
+        name = _clean_name(name.translate(_NO_MARKS))
         if not name or name.lower() in ("et al", "others"):
             continue
         authors.append(Author(name, is_bold, equal))
