@@ -11,7 +11,7 @@ from scholar_cli.page.ids import (
     github_repo_from_url,
     strip_arxiv_ids,
 )
-from scholar_cli.page.structure import STAR_TEXT, RawEntry, Seg, line_text
+from scholar_cli.page.structure import LEAD_TAG, STAR_TEXT, RawEntry, Seg, line_text
 
 _YEAR_RE = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d])")
 _AUTHOR_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*;\s*")
@@ -682,8 +682,6 @@ def _slice(line: list[Seg], start: int, end: int | None = None) -> list[Seg]:
     return out
 
 
-# A bracketed tag before a title: "[ICLR'25]", "(NeurIPS 2024)", "【CVPR】", "(2025+)".
-_LEAD_TAG = re.compile(r"^\s*(?:[\[(【]\s*(?P<tag>[^\[\]()【】]{1,40}?)\s*[\])】])\s*[:\-–—|]?\s*")
 _DATE_ONLY = re.compile(
     rf"[\[(]?\s*(?:(?:{_MONTHS})\.?\s+)?(?:19|20)\d\d(?:[-/.]\d{{1,2}}){{0,2}}\s*[\])]?[:.]?",
     re.IGNORECASE,
@@ -719,7 +717,7 @@ def _take_venue_tags(lines: list[list[Seg]]) -> tuple[list[list[Seg]], list[str]
             first = first[lead + 1 :]
             continue
         # "(**oral**) [Title](…)", or inside the title's link: "[[TKDE 2026] Title](…)".
-        m = _LEAD_TAG.match("".join(g.text for g in first))
+        m = LEAD_TAG.match("".join(g.text for g in first))
         if m is None or len(m.group("tag").split()) > 5:
             break
         in_link = any(g.href for g in _slice(first, 0, m.end()))

@@ -287,7 +287,8 @@ def heading_words(heading: str) -> str:
 _TOPIC_RE = re.compile(r"(?<![\w])(?:focus|areas?\b|direction|overview|topics?\b|theme|agenda)")
 
 
-_LEADING_TAG = re.compile(r"^\s*[\[(【][^\[\]()【】]{1,40}[\])】]")
+# A bracketed tag before a title: "[ICLR'25]", "(NeurIPS 2024)", "【CVPR】", "(2025+)".
+LEAD_TAG = re.compile(r"^\s*(?:[\[(【]\s*(?P<tag>[^\[\]()【】]{1,40}?)\s*[\])】])\s*[:\-–—|]?\s*")
 
 
 def _is_paper_heading(text: str, has_links: bool) -> bool:
@@ -296,7 +297,7 @@ def _is_paper_heading(text: str, has_links: bool) -> bool:
     words = text.split()
     if len(words) < 4 or _TOPIC_RE.search(text.lower()):
         return False
-    if _LEADING_TAG.match(text):
+    if LEAD_TAG.match(text):
         return True
     return has_links and section_kind(text) is None
 
