@@ -65,7 +65,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from urllib.parse import unquote, urlsplit
 
-from scholar_cli.edit.badges import format_count, repo_of_badge
+from scholar_cli.grammar import MONTHS, format_count
+from scholar_cli.ids import (
+    ARXIV_HOSTS,
+    arxiv_id_from_url,
+    arxiv_ids_in_text,
+    parse_arxiv_id,
+    repo_of_badge,
+)
 from scholar_cli.models import (
     SEVERITIES,
     ArxivRecord,
@@ -86,7 +93,6 @@ from scholar_cli.normalize import (
     normalize_title,
     same_author,
 )
-from scholar_cli.page.ids import ARXIV_HOSTS, arxiv_id_from_url, arxiv_ids_in_text, parse_arxiv_id
 from scholar_cli.views import Records
 
 __all__ = [
@@ -152,18 +158,6 @@ _HTTPS_HOSTS = {
     "aaai.org", "www.kaust.edu.sa", "dblp.org", "www.nature.com", "www.science.org",
 }  # fmt: skip
 _TITLE_PLACEHOLDERS = {"tbd", "tba", "todo", "untitled", "title", "paper title", "xxx"}
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-            ("dec", "december"),
-        ]
-    )
-    for m in names
-}  # fmt: skip
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})[-/.](\d{1,2})(?:[-/.](\d{1,4}))?$")
 _NAMED_DATE = re.compile(
     r"^(?:(\d{1,2})\s+)?([a-z]+)\.?(?:\s+(\d{1,2})(?:st|nd|rd|th)?)?,?\s+(\d{4})$"
@@ -844,14 +838,14 @@ def _date_ok(text: str) -> bool:
         return _valid(int(m.group(2)), int(m.group(1)))
     m = re.match(r"^(\d{4})[-/.\s]([a-z]+)\.?$", s)  # 2024-Dec
     if m:
-        month = _MONTHS.get(m.group(2))
+        month = MONTHS.get(m.group(2))
         return month is not None and _valid(int(m.group(1)), month)
     m = re.match(r"^(spring|summer|fall|autumn|winter)\s+(\d{4})$", s)
     if m:
         return _valid(int(m.group(2)), 1)
     m = _NAMED_DATE.match(s)
     if m:
-        month = _MONTHS.get(m.group(2))
+        month = MONTHS.get(m.group(2))
         day = m.group(1) or m.group(3)
         return month is not None and _valid(int(m.group(4)), month, int(day) if day else 1)
     return bool(re.fullmatch(r"\d{4}", s)) and _valid(int(s), 1)

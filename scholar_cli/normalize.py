@@ -12,6 +12,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from scholar_cli.grammar import NAME_PARTICLES
+
 __all__ = [
     "author_key",
     "compare_authors",
@@ -110,10 +112,6 @@ def normalize_title(title: str) -> str:
 # --- authors ---------------------------------------------------------------------------------
 
 _AUTHOR_MARKS = re.compile(r"[*†‡#§¶✉⋆∗]+|(?<=[^\W\d])\d+\b|\^\{?[\w,]*\}?")
-_PARTICLES = {
-    "van", "von", "der", "den", "de", "del", "della", "di", "da", "dos", "das", "du", "la", "le",
-    "ten", "ter", "bin", "al", "el", "y",
-}  # fmt: skip
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 
@@ -162,7 +160,7 @@ def author_key(name: str) -> tuple[str, tuple[str, ...]]:
         else:
             cut = len(tokens) - 1
             # Particles only count in lower case: "Di Wang" is a given name, "di Stefano" not.
-            while cut > 1 and tokens[cut - 1] in _PARTICLES:
+            while cut > 1 and tokens[cut - 1] in NAME_PARTICLES:
                 cut -= 1
             surname_tokens, given_tokens = tokens[cut:], tokens[:cut]
     surname = re.sub(r"[\s\-'.]", "", fold_text(" ".join(surname_tokens)))

@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from conftest import fixture_page, run
 
-from scholar_cli.models import ArxivId, Author
-from scholar_cli.page import parse_page
-from scholar_cli.page.ids import (
+from scholar_cli.ids import (
     arxiv_id_from_url,
     arxiv_ids_in_text,
     github_repo_from_url,
     parse_arxiv_id,
 )
+from scholar_cli.models import ArxivId, Author
+from scholar_cli.page import parse_page
 
 
 @pytest.mark.parametrize(

@@ -125,23 +125,23 @@ def test_refresh_asks_even_for_fresh_records(
 def test_results_are_matched_by_id_and_missing_ids_are_not_found(
     fake_arxiv: FakeArxiv, fetch_options: FetchOptions, store: RecordStore
 ) -> None:
-    # 0808.05394 is well-formed but does not exist: arXiv silently leaves it out of the feed.
-    ids = ["2507.03211", "0808.05394", "2503.12668"]
+    # 0808.0539 is well-formed but does not exist: arXiv silently leaves it out of the feed.
+    ids = ["2507.03211", "0808.0539", "2503.12668"]
     report = fetch_arxiv(ids, store, fetch_options)
 
     assert statuses(report) == {
         "2507.03211": "fetched",
-        "0808.05394": "not_found",
+        "0808.0539": "not_found",
         "2503.12668": "fetched",
     }
-    assert report.results["0808.05394"].note == "arXiv has no such paper"
-    assert report.results["0808.05394"].record is None
+    assert report.results["0808.0539"].note == "arXiv has no such paper"
+    assert report.results["0808.0539"].record is None
     records = {
         k: f.record.id for k, f in report.results.items() if isinstance(f.record, ArxivRecord)
     }
     assert records == {"2507.03211": "2507.03211", "2503.12668": "2503.12668"}
-    assert report.warnings == ["not found on arXiv: 0808.05394"]
-    assert store.get("arxiv", "0808.05394") is None
+    assert report.warnings == ["not found on arXiv: 0808.0539"]
+    assert store.get("arxiv", "0808.0539") is None
 
 
 def test_old_style_id_and_wrapped_text(

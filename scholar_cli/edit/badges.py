@@ -10,12 +10,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from scholar_cli.config import BADGE_MODES, BadgeMode
+from scholar_cli.grammar import IMAGE_MARKUP, REFERENCE_DEFINITION, SRC_ATTR, format_count
+from scholar_cli.ids import classify_badge, repo_of_badge
 from scholar_cli.models import Badge, Page, RepoStats
-from scholar_cli.page.ids import classify_badge, github_repo_from_url
 from scholar_cli.views import Records
 
 __all__ = [
@@ -30,43 +30,9 @@ __all__ = [
     "static_badge_url",
 ]
 
-_PREFIXES = ("k", "M", "G", "T", "P", "E", "Z", "Y")
 _SHIELDS = "https://img.shields.io"
-STAR = "★"
-
-# Where the URL sits inside a badge's markup. Same shapes as the reader's patterns, anchored at
-# the start of the span the reader reported.
-_MD_IMAGE = re.compile(
-    r"!\[(?:[^\]\\]|\\.)*\]\(\s*(?P<url><[^>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)", re.DOTALL
-)
 _MD_BACKSLASH = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: any ASCII punctuation
-_SRC_ATTR = re.compile(r"""\bsrc\s*=\s*(?:"(?P<d>[^"]*)"|'(?P<s>[^']*)'|(?P<u>[^\s>]+))""", re.I)
-
-
-def format_count(n: int) -> str:
-    """A count as shields.io's `metric()` shows it: 999, 1k, 1.2k, 12k, 999k, 1M.
-
-    Mirrors the JavaScript exactly, so a page changes only when the picture would: `toFixed(1)`
-    rounds the exact binary value half-up (so 9950/1000 = 9.9499999… gives "9.9k", not "10k"),
-    and `Math.round` rounds half-up (999.5 → 1000 → "1M").
-    """
-    abs_n = abs(n)
-    sign = "-" if n < 0 else ""
-    for i in range(len(_PREFIXES) - 1, -1, -1):
-        limit = 1000 ** (i + 1)
-        if abs_n >= limit:
-            # JavaScript divides doubles; float(int) / float(int) is the same IEEE operation.
-            scaled = Decimal(float(abs_n) / float(limit))
-            if scaled < 10:
-                one_decimal = str(scaled.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-                if not one_decimal.endswith("0"):
-                    return f"{sign}{one_decimal}{_PREFIXES[i]}"
-            rounded = int(scaled.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-            if rounded < 1000:
-                return f"{sign}{rounded}{_PREFIXES[i]}"
-            # shields indexes past the end for counts ≥ 1000Y; unreachable for stars.
-            return f"{sign}1{_PREFIXES[i + 1] if i + 1 < len(_PREFIXES) else ''}"
-    return str(n)
+STAR = "★"
 
 
 def _escape_badge_text(text: str) -> str:
@@ -147,31 +113,16 @@ def static_badge_url(old_url: str, count: int, repo: str | None = None) -> str:
     raise ValueError(f"not a GitHub stars badge: {old_url}")
 
 
-def repo_of_badge(badge: Badge) -> str | None:
-    """The repository a stars badge counts: its own path, the link around it, or its `link=`."""
-    if badge.repo:
-        return badge.repo
-    if badge.kind != "static-stars":
-        return None
-    for key, value in parse_qsl(urlsplit(badge.url).query):
-        if key == "link":
-            return github_repo_from_url(value)
-    return None
-
-
-_REFERENCE = re.compile(r"\[(?:[^\]\\]|\\.)+\]:[ \t]*(?P<url><[^>\n]*>|\S+)")
-
-
 def _locate_url(span: str, syntax: str) -> tuple[int, int] | None:
     """Start and end (characters, within the span) of the URL as written in the markup."""
     if syntax == "reference":
-        ref = _REFERENCE.match(span)
+        ref = REFERENCE_DEFINITION.match(span)
         if ref is None:
             return None
         start, end = ref.span("url")
         return (start + 1, end - 1) if span[start] == "<" else (start, end)
     if syntax == "markdown":
-        m = _MD_IMAGE.match(span)
+        m = IMAGE_MARKUP.match(span)
         if m is None:
             return None
         start, end = m.span("url")
@@ -180,7 +131,7 @@ def _locate_url(span: str, syntax: str) -> tuple[int, int] | None:
         return start, end
     if span[:4].lower() != "<img":
         return None
-    src = _SRC_ATTR.search(span)
+    src = SRC_ATTR.search(span)
     if src is None:
         return None
     for group in ("d", "s", "u"):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scholar_cli.errors import PageError, UsageError
+from scholar_cli.grammar import MARKER, MARKER_START, front_matter_line_count
 from scholar_cli.models import Page
 from scholar_cli.views import (
     COLUMNS,
@@ -40,13 +41,6 @@ __all__ = ["OPTIONS", "MarkerBlock", "find_blocks", "render_block", "render_bloc
 OPTIONS = ("year", "author", "venue", "search", "sort", "columns", "format")
 HTML_FORMATS = ("html", "unsafehtml")
 
-# A line that starts like a marker is held to the full syntax, so a typo is an error rather
-# than a block silently left stale. The same text elsewhere in a line is just text.
-_MARKER_START = re.compile(r"^[ \t]*<!--\s*/?\s*scholar:", re.IGNORECASE)
-_MARKER = re.compile(
-    r"^[ \t]*<!--\s*(?P<close>/)?\s*scholar:(?P<kind>[^\s>]*)(?P<options>.*?)\s*-->[ \t]*$",
-    re.DOTALL,
-)
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 # Characters that would end a table row, or a line, in the middle of a cell.
 _LINE_BREAKS = str.maketrans(dict.fromkeys("\r\n\t\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
@@ -94,16 +88,6 @@ def _split_lines(text: str) -> list[str]:
     return lines
 
 
-def _front_matter_lines(lines: list[str]) -> int:
-    """How many leading lines are YAML front matter (0 when there is none)."""
-    if not lines or lines[0].lstrip("\ufeff").rstrip("\r\n").rstrip() != "---":
-        return 0
-    for i in range(1, len(lines)):
-        if lines[i].rstrip("\r\n").rstrip() in ("---", "..."):
-            return i + 1
-    return 0
-
-
 def _code_and_html_lines(lines: list[str], skip: int) -> tuple[set[int], set[int]]:
     """0-based lines inside code blocks, and lines inside (not starting) an HTML block."""
     from markdown_it import MarkdownIt
@@ -149,7 +133,7 @@ def find_blocks(text: str, path: object) -> list[MarkerBlock]:
     """Every marker pair in `text`, in order. Raises PageError naming the line of the first
     unknown kind or option, nested, mismatched, unclosed or stray marker."""
     lines = _split_lines(text)
-    skip = _front_matter_lines(lines)
+    skip = front_matter_line_count(lines)
     code, inside_html = _code_and_html_lines(lines, skip)
     blocks: list[MarkerBlock] = []
     open_: tuple[str, dict[str, str], int, int, str] | None = None  # kind, options, line, …
@@ -161,10 +145,10 @@ def find_blocks(text: str, path: object) -> list[MarkerBlock]:
         content = raw.rstrip("\r\n")
         if index == 0:
             content = content.lstrip("\ufeff")
-        if index in code or not _MARKER_START.match(content):
+        if index in code or not MARKER_START.match(content):
             continue
         lineno = index + 1
-        m = _MARKER.match(content)
+        m = MARKER.match(content)
         if m is None:
             raise PageError(
                 path, "a scholar marker must be alone on its line, ending in -->", lineno

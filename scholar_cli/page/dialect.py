@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from scholar_cli.grammar import MARKER_LINE
 from scholar_cli.models import Dialect
 
 if TYPE_CHECKING:
@@ -60,7 +61,6 @@ class Hidden:
 
 
 # A scholar marker comment alone on its line (the writer's grammar: edit/blocks.py).
-_MARKER_LINE = re.compile(r"[ \t]*<!--\s*/?\s*scholar:[^\n]*?-->[ \t]*(?:\r?\n|\r|$)", re.I)
 _OPENERS = re.compile(
     r"<!--|<(?P<raw>script|style)\b|\{%-?\s*(?P<ltag>[A-Za-z_]+)|\{\{"
     r"|(?P<kext>\{::(?:comment|nomarkdown|options)\b)|(?P<ial>\{:(?!:)[^}\n]*\})"
@@ -104,7 +104,7 @@ def mask_hidden(text: str, start: int, dialect: Dialect) -> tuple[str, list[Hidd
         at = m.start()
         if m.group(0) == "<!--":
             line_start = text.rfind("\n", 0, at) + 1
-            marker = _MARKER_LINE.match(text, line_start)
+            marker = MARKER_LINE.match(text, line_start)
             if marker is not None and not text[line_start:at].strip():
                 pos = marker.end()
                 continue

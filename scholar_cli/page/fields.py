@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from scholar_cli.models import Author, Badge, Link, NewsItem, Paper, Project
-from scholar_cli.page.ids import (
+from scholar_cli.grammar import MONTHS, NAME_PARTICLES
+from scholar_cli.ids import (
     arxiv_id_from_url,
     arxiv_ids_in_text,
     github_repo_from_url,
     strip_arxiv_ids,
 )
+from scholar_cli.models import Author, Badge, Link, NewsItem, Paper, Project
 from scholar_cli.page.structure import LEAD_TAG, STAR_TEXT, RawEntry, Seg, line_text
 
 _YEAR_RE = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d])")
@@ -18,10 +19,7 @@ _AUTHOR_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*;\s
 _EQUAL_MARKS = "*†‡#"
 _LINK_ONLY_FILLER = re.compile(r"^[\s|,;·•/\\\[\]()\-–—:.]*$")
 _CODE_LABELS = {"code", "github", "repo", "repository", "source", "source code", "project page"}
-_MONTHS = (
-    "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|"
-    "july|august|september|october|november|december"
-)
+_MONTHS = "|".join(MONTHS)
 # Dates as people write them at the head of a news item: 07/2025, 2025-07-01, [Jul 2025], …
 _DATE_RE = re.compile(
     r"^(?:[^\w]|_)*(?P<date>"
@@ -143,7 +141,6 @@ _NOT_NAME_WORDS = {
     "acm", "arxiv", "thesis", "symposium", "international", "annual", "forthcoming", "to",
     "appear", "technical", "report",
 }  # fmt: skip
-_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "del", "la", "le", "bin", "al"}
 
 
 def _clean_name(piece: str) -> str:
@@ -164,7 +161,7 @@ def _is_name(piece: str) -> bool:
         bare = word.strip(".,-'’")
         if bare.lower() in _NOT_NAME_WORDS:
             return False
-        if not (bare[:1].isupper() or bare.lower() in _PARTICLES):
+        if not (bare[:1].isupper() or bare.lower() in NAME_PARTICLES):
             return False
     return True
 
@@ -335,7 +332,7 @@ def _is_link_to_person(label: str) -> bool:
         return False
     words = _clean_name(label).split()
     return len(words) <= 3 or any(
-        w.lower() in _PARTICLES or re.fullmatch(r"[A-Z]\.?", w) for w in words
+        w.lower() in NAME_PARTICLES or re.fullmatch(r"[A-Z]\.?", w) for w in words
     )
 
 

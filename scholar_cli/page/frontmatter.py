@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from scholar_cli.errors import PageError
+from scholar_cli.grammar import FRONT_MATTER_FENCES
 
 BOM = "\ufeff"
-_FENCES = ("---", "...")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +55,7 @@ def _split_front_matter(path: str, text: str) -> tuple[dict[str, Any], int, int]
     if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
         return {}, 0, 0
     for i in range(1, len(lines)):
-        if lines[i].rstrip("\r\n").rstrip() in _FENCES:
+        if lines[i].rstrip("\r\n").rstrip() in FRONT_MATTER_FENCES:
             yaml_text = "".join(lines[1:i])
             front = _load_yaml(path, yaml_text)
             return front, i + 1, sum(len(line) for line in lines[: i + 1])

@@ -9,6 +9,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from scholar_cli.errors import PageError
+from scholar_cli.grammar import IMAGE_MARKUP, SRC_ATTR
+from scholar_cli.ids import classify_badge, github_repo_from_url, is_shields_url, same_url
 from scholar_cli.models import (
     Badge,
     BadgeKind,
@@ -24,18 +26,7 @@ from scholar_cli.models import (
 from scholar_cli.page.dialect import choose_dialect, mask_hidden, parse_markdown
 from scholar_cli.page.fields import is_continuation, to_news, to_paper, to_project
 from scholar_cli.page.frontmatter import Source, decode_source, read_source
-from scholar_cli.page.ids import classify_badge, github_repo_from_url, is_shields_url, same_url
 from scholar_cli.page.structure import Image, RawEntry, UnreadableHTML, line_text, walk_page
-
-# Image markup in the source, to find each badge's exact bytes. Only ever matched from a known
-# position forward, after the parsers have said an image with this URL is there.
-_IMAGE_MARKUP = re.compile(
-    r"!\[(?P<alt>(?:[^\]\\]|\\.)*)\]\(\s*(?P<url><[^>\n]*>|[^\s()]+(?:\([^\s()]*\)[^\s()]*)*)"
-    r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
-    r"|<img\b(?P<attrs>[^>]*)>",
-    re.IGNORECASE,
-)
-_SRC_ATTR = re.compile(r"""\bsrc\s*=\s*(?:"(?P<d>[^"]*)"|'(?P<s>[^']*)'|(?P<u>[^\s>]+))""", re.I)
 
 
 def read_page(
@@ -291,9 +282,9 @@ def _find_reference_definition(text: str, url: str, start: int) -> tuple[int, in
 
 def _find_image_markup(text: str, url: str, start: int) -> tuple[int, int, Syntax] | None:
     syntax: Syntax
-    for m in _IMAGE_MARKUP.finditer(text, start):
+    for m in IMAGE_MARKUP.finditer(text, start):
         if m.group("attrs") is not None:
-            src = _SRC_ATTR.search(m.group("attrs"))
+            src = SRC_ATTR.search(m.group("attrs"))
             if src is None:
                 continue
             found = html.unescape(src.group("d") or src.group("s") or src.group("u") or "")

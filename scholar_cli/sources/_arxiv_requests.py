@@ -8,7 +8,6 @@ shared by id fetches and title searches alike.
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -16,8 +15,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from scholar_cli.ids import arxiv_id_from_url
 from scholar_cli.models import ArxivRecord
-from scholar_cli.sources.arxiv import _NEW_STYLE, _OLD_STYLE, BATCH_SIZE, SERVICE
+from scholar_cli.sources.arxiv import BATCH_SIZE, SERVICE
 from scholar_cli.sources.options import (
     FetchOptions,
     FetchReport,
@@ -29,8 +29,6 @@ from scholar_cli.sources.options import (
 )
 from scholar_cli.sources.plan import settle
 from scholar_cli.sources.store import RecordStore, StoredRecord
-
-_ENTRY_ID_RE = re.compile(rf".*/abs/(?P<base>{_NEW_STYLE}|{_OLD_STYLE})(?:v(?P<version>\d+))?/?")
 
 # arXiv asks for one request per delay across the whole process, not per Client instance.
 _pace_lock = threading.Lock()
@@ -155,12 +153,12 @@ def _fall_back(
 
 
 def _record_from_result(result: Any) -> ArxivRecord | None:
-    m = _ENTRY_ID_RE.fullmatch(str(result.entry_id))
-    if m is None:
+    parsed = arxiv_id_from_url(str(result.entry_id))
+    if parsed is None:
         return None
     return ArxivRecord(
-        id=m.group("base"),
-        version=int(m.group("version") or 1),
+        id=parsed.id,
+        version=parsed.version or 1,
         published=_iso(result.published),
         updated=_iso(result.updated),
         title=_collapse(result.title),

@@ -7,10 +7,10 @@ package with requests and lxml, live in `_arxiv_requests`, imported only when on
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from typing import TYPE_CHECKING
 
+from scholar_cli.ids import base_arxiv_id
 from scholar_cli.models import ArxivRecord, Fetched
 from scholar_cli.sources.options import FetchReport
 from scholar_cli.sources.plan import load_stored, plan_fetch, settle
@@ -24,16 +24,6 @@ if TYPE_CHECKING:
 SERVICE = "arxiv"
 # arXiv's page size cap for id_list queries; also keeps the URL far below the ~600-id 414 limit.
 BATCH_SIZE = 100
-
-_NEW_STYLE = r"\d{4}\.\d{4,5}"
-_OLD_STYLE = r"[a-z]+(?:-[a-z]+)?(?:\.[A-Z]{2})?/\d{7}"
-_ID_RE = re.compile(rf"(?P<base>{_NEW_STYLE}|{_OLD_STYLE})(?:v(?P<version>[1-9]\d*))?")
-
-
-def base_arxiv_id(text: str) -> str | None:
-    """`2503.12668v2` -> `2503.12668`; None when `text` would make arXiv answer 400."""
-    m = _ID_RE.fullmatch(text.strip())
-    return m.group("base") if m else None
 
 
 def fetch_arxiv(

@@ -7,10 +7,10 @@ imported only when one is due (and it imports requests only then too).
 
 from __future__ import annotations
 
-import re
 from functools import partial
 from typing import TYPE_CHECKING
 
+from scholar_cli.ids import split_repo
 from scholar_cli.models import Fetched, RepoStats
 from scholar_cli.sources.options import FetchReport
 from scholar_cli.sources.plan import load_stored, plan_fetch, settle
@@ -23,21 +23,6 @@ if TYPE_CHECKING:
 
 SERVICE = "github"
 NOT_FOUND_NOTE = "not found (deleted, renamed away or private)"
-_OWNER_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
-_NAME_RE = re.compile(r"[A-Za-z0-9._-]{1,100}")
-
-
-def split_repo(text: str) -> tuple[str, str] | None:
-    """`owner/name` -> (owner, name); None when GitHub could not have such a repository."""
-    owner, slash, name = text.strip().partition("/")
-    if (
-        not slash
-        or not _OWNER_RE.fullmatch(owner)
-        or not _NAME_RE.fullmatch(name)
-        or name in (".", "..")
-    ):
-        return None
-    return owner, name
 
 
 def fetch_github(

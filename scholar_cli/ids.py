@@ -1,15 +1,16 @@
-"""Recognisers for the identifiers a homepage carries: arXiv ids, GitHub repos, shields badges.
+"""The one home of identifier grammar: arXiv ids and hosts, GitHub owner/name, shields badges.
 
-Each function looks at one URL or one short piece of text, never at the whole page: the page
-structure comes from real parsers (structure.py); these only name what a link points to.
+The reader, the fetchers and the checker all ask here, so a rule (what an arXiv id looks like,
+which hosts serve a paper, what GitHub allows in a name) cannot drift between them. Each
+function looks at one URL or one short piece of text, never at the whole page.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
-from scholar_cli.models import ArxivId, BadgeKind
+from scholar_cli.models import ArxivId, Badge, BadgeKind
 
 # Old-style archives as arXiv lists them (with subject classes like math.AG, cs.LG).
 _OLD_ARCHIVES = (
@@ -71,6 +72,20 @@ _OWNER_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _NAME_RE = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 
 _SHIELDS_HOSTS = {"img.shields.io", "shields.io"}
+
+
+def split_repo(text: str) -> tuple[str, str] | None:
+    """`owner/name` -> (owner, name); None when GitHub could not have such a repository."""
+    owner, slash, name = text.strip().partition("/")
+    if not slash or not _OWNER_RE.match(owner) or not _NAME_RE.match(name) or name in (".", ".."):
+        return None
+    return owner, name
+
+
+def base_arxiv_id(text: str) -> str | None:
+    """`2503.12668v2` -> `2503.12668`; None when `text` is not an id arXiv would accept."""
+    parsed = parse_arxiv_id(text)
+    return parsed.id if parsed is not None else None
 
 
 def parse_arxiv_id(text: str) -> ArxivId | None:
@@ -174,3 +189,15 @@ def classify_badge(url: str) -> tuple[BadgeKind, str | None]:
 def same_url(a: str, b: str) -> bool:
     """Equal after undoing percent-encoding (the Markdown renderer encodes what users did not)."""
     return unquote(a.strip()) == unquote(b.strip())
+
+
+def repo_of_badge(badge: Badge) -> str | None:
+    """The repository a stars badge counts: its own path, the link around it, or its `link=`."""
+    if badge.repo:
+        return badge.repo
+    if badge.kind != "static-stars":
+        return None
+    for key, value in parse_qsl(urlsplit(badge.url).query):
+        if key == "link":
+            return github_repo_from_url(value)
+    return None
