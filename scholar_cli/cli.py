@@ -15,13 +15,11 @@ from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
 from scholar_cli import __version__
-from scholar_cli.errors import ExitCode, FetchError, ScholarError, UsageError
-from scholar_cli.sources.options import FetchOptions
+from scholar_cli.errors import ExitCode, ScholarError, UsageError
 
 if TYPE_CHECKING:
-    from scholar_cli import commands
-    from scholar_cli.config import Settings
-    from scholar_cli.sources.store import RecordStore
+    from scholar_cli.commands import Output
+    from scholar_cli.console import Console
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -169,106 +167,43 @@ def _setup_logging(verbose: bool) -> None:
         log.setLevel(logging.WARNING)
 
 
-def _warn(message: str, quiet: bool) -> None:
-    if not quiet:
-        typer.echo(f"scholar: {message}", err=True)
+def _console(quiet: bool, verbose: bool) -> "Console":
+    """The run's stderr, after the -q/-v given before or after the command."""
+    from scholar_cli.console import Console
+
+    quiet, verbose = _flags(quiet, verbose)
+    _setup_logging(verbose)
+    return Console(quiet=quiet, verbose=verbose)
 
 
-def prepare(
-    page: Path | None,
-    flags: dict[str, Any],
-    *,
-    cache_dir: Path | None,
-    offline: bool = False,
-    refresh: bool = False,
-    max_age: str | None = None,
-) -> "tuple[Settings, Path, FetchOptions]":
-    """Settings (file < flags), the page, and fetch options (environment < settings < flags)."""
-    from scholar_cli import commands
-
-    seconds = None if max_age is None else parse_duration("--max-age", max_age)
-    settings, page_path = commands.resolve_settings(page, flags)
-    options = FetchOptions.from_env(cache_dir=cache_dir, offline=offline, refresh=refresh)
-    return settings, page_path, commands.with_max_ages(options, settings, seconds)
+def _emit(output: "Output") -> None:
+    """Print what a verb produced, then exit as it says (its error after its text)."""
+    if output.stdout:
+        typer.echo(output.stdout, nl=not output.stdout.endswith("\n"))
+    if output.error is not None:
+        raise output.error
+    if output.code:
+        raise typer.Exit(output.code)
 
 
-def parse_duration(flag: str, text: str) -> float:
-    """`3600`, `90s`, `30m`, `24h`, `7d` -> seconds; a usage error naming `flag` otherwise."""
-    from scholar_cli.config import parse_duration as seconds_of
-
-    try:
-        return seconds_of(text)
-    except ValueError:
-        raise UsageError(f"{flag}: {text!r} is not a duration like 3600, 30m, 24h or 7d") from None
-
-
-def run_fetch(
-    ids: list[str],
-    repos: list[str],
-    options: FetchOptions,
-    store: "RecordStore",
-    *,
-    quiet: bool,
-    verbose: bool,
-) -> "commands.FetchOutcome":
-    """Fetch with a spinner on a terminal once a request is due (a warm run never loads rich);
-    under cron (no terminal) no spinner and no colour, only the warning lines."""
-    from scholar_cli import commands
-
-    what = ", ".join(
-        part
-        for part in (
-            f"{len(ids)} arXiv papers" if ids else "",
-            f"{len(repos)} GitHub repos" if repos else "",
-        )
-        if part
-    )
-    spinner = _Spinner(f"Checking {what}…", sys.stderr.isatty() and not quiet and not verbose)
-    try:
-        outcome = commands.fetch_records(ids, repos, options, store, spinner.start)
-    finally:
-        spinner.stop()
-    if verbose:
-        _log_cache_use(outcome)
-    return outcome
-
-
-class _Spinner:
-    def __init__(self, text: str, enabled: bool) -> None:
-        import threading
-
-        self._text = text
-        self._enabled = enabled
-        self._lock = threading.Lock()
-        self._status: Any = None
-
-    def start(self) -> None:
-        with self._lock:
-            if not self._enabled or self._status is not None:
-                return
-            from rich.console import Console
-
-            self._status = Console(stderr=True).status(self._text)
-            self._status.start()
-
-    def stop(self) -> None:
-        with self._lock:
-            if self._status is not None:
-                self._status.stop()
-                self._status = None
-
-
-def _log_cache_use(outcome: "commands.FetchOutcome") -> None:
-    import logging
-    import time
-
-    log = logging.getLogger("scholar_cli.cache")
-    now = time.time()
-    for service, results in (("arxiv", outcome.records.arxiv), ("github", outcome.records.github)):
-        for key, fetched in results.items():
-            if fetched.status in ("fresh", "revalidated", "offline") and fetched.fetched_at:
-                age = round(now - fetched.fetched_at)
-                log.info("%s %s: %s (record %d s old)", service, key, fetched.status, age)
+OfflineOption = Annotated[
+    bool, typer.Option("--offline", help="Use stored records of any age; no network.")
+]
+RefreshOption = Annotated[
+    bool, typer.Option("--refresh", help="Ignore freshness (GitHub still revalidates).")
+]
+MaxAgeOption = Annotated[
+    str | None,
+    typer.Option(help="Use stored records younger than this as they are (3600, 30m, 24h, 1d)."),
+]
+DeadlineOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Network time per source before stored records are used instead (30s, 2m). "
+        "Default: $SCHOLAR_DEADLINE, else 30s.",
+        show_default=False,
+    ),
+]
 
 
 @app.command("list")
@@ -298,16 +233,10 @@ def list_command(
     no_fetch: Annotated[
         bool, typer.Option("--no-fetch", help="List the page alone: no records at all.")
     ] = False,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Use stored records of any age; no network.")
-    ] = False,
-    refresh: Annotated[
-        bool, typer.Option("--refresh", help="Ignore freshness (GitHub still revalidates).")
-    ] = False,
-    max_age: Annotated[
-        str | None,
-        typer.Option(help="Records younger than this are used as they are (3600, 30m, 24h)."),
-    ] = None,
+    offline: OfflineOption = False,
+    refresh: RefreshOption = False,
+    max_age: MaxAgeOption = None,
+    deadline: DeadlineOption = None,
     cache_dir: CacheDirOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -315,74 +244,31 @@ def list_command(
     """List the papers, projects, news or GitHub repositories on the page."""
     from scholar_cli import commands, render, views
 
-    quiet, verbose = _flags(quiet, verbose)
-    _setup_logging(verbose)
+    console = _console(quiet, verbose)
     _choice("KIND", kind, views.KINDS)
-    _choice("--format", output_format, render.FORMATS)
+    _choice("--format", output_format, commands.LIST_FORMATS)
     filters = views.Filters(
-        years=views.parse_years(year or []),
-        author=author,
-        venue=venue,
-        search=search,
+        years=views.parse_years(year or []), author=author, venue=venue, search=search
     )
     if output_format == "table" and tablefmt not in render.table_formats():
         raise UsageError(f"--tablefmt: {tablefmt!r} is not a tabulate format")
-    settings, page_path, options = prepare(
-        page, {}, cache_dir=cache_dir, offline=offline, refresh=refresh, max_age=max_age
+    fetch = commands.FetchFlags(cache_dir, offline, refresh, max_age, deadline)
+    settings, page_path, options = commands.resolve(page, {}, fetch)
+    _emit(
+        commands.run_list(
+            page_path,
+            kind,
+            filters,
+            settings,
+            options,
+            console,
+            columns=columns,
+            sort=sort,
+            output_format=output_format,
+            tablefmt=tablefmt,
+            no_fetch=no_fetch,
+        )
     )
-    records = None
-    failed = False
-    if no_fetch:
-        loaded = commands.load_page(page_path, settings=settings)
-    else:
-        with commands.open_store(options) as store:
-            loaded = commands.load_page(page_path, store, settings)
-            ids, repos = commands.needed_sources(loaded, kind)
-            if ids or repos:
-                outcome = run_fetch(ids, repos, options, store, quiet=quiet, verbose=verbose)
-                records, failed = outcome.records, outcome.failed
-                for warning in outcome.warnings:
-                    _warn(warning, quiet)
-            for warning in store.warnings:
-                _warn(warning, quiet)
-    listing = commands.list_entries(
-        loaded, kind, filters, columns=columns, sort=sort, records=records
-    )
-    for note in listing.notes:
-        _warn(note, quiet)
-    if output_format == "json":
-        typer.echo(render.render_json(listing.json_document()))
-    elif not listing.rows:
-        pass
-    elif output_format == "csv":
-        typer.echo(render.render_csv(listing.rows, listing.columns))
-    else:
-        fmt = "github" if output_format == "markdown" else tablefmt
-        typer.echo(render.render_table(listing.rows, listing.columns, fmt))
-    if failed:
-        # The table is printed with what could be had; the exit code tells cron it is partial.
-        raise FetchError("some records could not be fetched and none were stored (see above)")
-
-
-def _fetcher(
-    options: FetchOptions, store: "RecordStore", *, quiet: bool, verbose: bool
-) -> "Callable[[list[str], list[str]], commands.FetchOutcome]":
-    def fetch(ids: list[str], repos: list[str]) -> "commands.FetchOutcome":
-        return run_fetch(ids, repos, options, store, quiet=quiet, verbose=verbose)
-
-    return fetch
-
-
-OfflineOption = Annotated[
-    bool, typer.Option("--offline", help="Use stored records of any age; no network.")
-]
-RefreshOption = Annotated[
-    bool, typer.Option("--refresh", help="Ignore freshness (GitHub still revalidates).")
-]
-MaxAgeOption = Annotated[
-    str | None,
-    typer.Option(help="Use stored records younger than this as they are (3600, 30m, 24h, 1d)."),
-]
 
 
 @app.command("refresh")
@@ -406,63 +292,45 @@ def refresh_command(
         bool, typer.Option("--check", help="Write nothing; exit 1 when the page would change.")
     ] = False,
     lock_timeout: Annotated[
-        float, typer.Option(help="Seconds to wait for another refresh of the same page.")
-    ] = 60.0,
+        float | None,
+        typer.Option(
+            help="Seconds to wait for another refresh of the same page. Default: 60.",
+            show_default=False,
+        ),
+    ] = None,
     offline: OfflineOption = False,
     refresh: RefreshOption = False,
     max_age: MaxAgeOption = None,
+    deadline: DeadlineOption = None,
     cache_dir: CacheDirOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Rewrite star badges and the tables between scholar markers; nothing else changes."""
-    from scholar_cli import commands
+    from scholar_cli import commands, defaults
 
-    quiet, verbose = _flags(quiet, verbose)
-    _setup_logging(verbose)
+    console = _console(quiet, verbose)
+    if lock_timeout is None:
+        lock_timeout = defaults.LOCK_TIMEOUT
     if not lock_timeout >= 0:
         raise UsageError(f"--lock-timeout: {lock_timeout:g} is not zero or more seconds")
-    settings, page_path, options = prepare(
-        page,
-        {"badges": badges, "data": data},
-        cache_dir=cache_dir,
-        offline=offline,
-        refresh=refresh,
-        max_age=max_age,
-    )
+    fetch = commands.FetchFlags(cache_dir, offline, refresh, max_age, deadline)
+    settings, page_path, options = commands.resolve(page, {"badges": badges, "data": data}, fetch)
+    mode = "check" if check else "dry-run" if dry_run else "write"
     with commands.open_store(options) as store:
         for warning in store.warnings:
-            _warn(warning, quiet)
+            console.warn(warning)
         result = commands.run_refresh(
             page_path,
             settings,
             options,
             store,
+            console,
             fix_links=fix_links,
-            write=not (dry_run or check),
+            mode=mode,
             lock_timeout=lock_timeout,
-            fetch=_fetcher(options, store, quiet=quiet, verbose=verbose),
         )
-    for warning in result.warnings:
-        _warn(warning, quiet)
-    if dry_run and result.diff:
-        typer.echo(result.diff, nl=False)
-    stale = result.changed or result.data_changed
-    if check:
-        if stale:
-            what = "the page" if result.changed else "the data file"
-            _warn(f"{page_path}: {what} is out of date (run scholar refresh)", quiet=False)
-            raise typer.Exit(ExitCode.FINDINGS)
-        _warn(f"{page_path}: up to date", quiet)
-    elif not dry_run:
-        _warn(f"{page_path}: {'updated' if result.page_written else 'up to date'}", quiet)
-        if result.data_written:
-            _warn(f"{settings.data}: updated", quiet)
-    if result.failed:
-        raise FetchError("some records could not be fetched and none were stored (see above)")
-
-
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+    _emit(commands.refresh_verdict(result, mode, settings.data, console))
 
 
 @app.command("check")
@@ -484,57 +352,30 @@ def check_command(
     offline: OfflineOption = False,
     refresh: RefreshOption = False,
     max_age: MaxAgeOption = None,
+    deadline: DeadlineOption = None,
     cache_dir: CacheDirOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Report what on the page arXiv and GitHub contradict, and what is malformed."""
-    from scholar_cli import commands, render
+    from scholar_cli import commands
 
-    quiet, verbose = _flags(quiet, verbose)
-    _setup_logging(verbose)
-    _choice("--format", output_format, ("table", "json", "github"))
-    _choice("--fail-on", fail_on, (*SEVERITY_RANK, "never"))
-    settings, page_path, options = prepare(
-        page,
-        {"owner": owner},
-        cache_dir=cache_dir,
-        offline=offline,
-        refresh=refresh,
-        max_age=max_age,
-    )
-    with commands.open_store(options) as store:
-        result = commands.run_check(
+    console = _console(quiet, verbose)
+    _choice("--format", output_format, commands.CHECK_FORMATS)
+    _choice("--fail-on", fail_on, commands.FAIL_ON)
+    fetch = commands.FetchFlags(cache_dir, offline, refresh, max_age, deadline)
+    settings, page_path, options = commands.resolve(page, {"owner": owner}, fetch)
+    _emit(
+        commands.run_check(
             page_path,
             settings,
             options,
-            store,
+            console,
+            output_format=output_format,
+            fail_on=fail_on,
             suggest=suggest,
-            fetch=_fetcher(options, store, quiet=quiet, verbose=verbose),
         )
-        for warning in store.warnings:
-            _warn(warning, quiet)
-    for warning in result.warnings:
-        _warn(warning, quiet)
-    findings = result.findings
-    if output_format == "json":
-        doc = {
-            "schema": 1,
-            "page": str(page_path),
-            "findings": [f.to_json_dict() for f in findings],
-        }
-        typer.echo(render.render_json(doc))
-    elif output_format == "github":
-        for f in findings:
-            typer.echo(render.github_annotation(str(page_path), f))
-    else:
-        typer.echo(render.render_findings(findings))
-    limit = SEVERITY_RANK.get(fail_on, -1)
-    if any(SEVERITY_RANK[f.severity] <= limit for f in findings):
-        raise typer.Exit(ExitCode.FINDINGS)
-    if result.failed:
-        # Never a false all-clear: what could not be fetched was not checked.
-        raise FetchError("some items could not be checked: a source failed and none were stored")
+    )
 
 
 @app.command("inspect")
@@ -564,27 +405,9 @@ app.add_typer(cache_app, name="cache")
 @handles_errors
 def cache_info_command(cache_dir: CacheDirOption = None) -> None:
     """Where the record store is, how many records it holds, how old they are."""
-    import time
-
     from scholar_cli import commands
 
-    info, warnings = commands.cache_info(FetchOptions.from_env(cache_dir=cache_dir))
-    for warning in warnings:
-        _warn(warning, quiet=False)
-
-    def when(stamp: float | None) -> str:
-        if stamp is None:
-            return "-"
-        return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(stamp))
-
-    lines = [f"folder: {info.folder}"]
-    lines += [f"{service} records: {count}" for service, count in info.records]
-    lines += [
-        f"size: {info.size_bytes} bytes",
-        f"oldest: {when(info.oldest)}",
-        f"newest: {when(info.newest)}",
-    ]
-    typer.echo("\n".join(lines))
+    _emit(commands.run_cache_info(commands.store_options(cache_dir)))
 
 
 @cache_app.command("clear")
@@ -593,10 +416,7 @@ def cache_clear_command(cache_dir: CacheDirOption = None) -> None:
     """Remove every stored record (the next run fetches everything again)."""
     from scholar_cli import commands
 
-    removed, warnings = commands.cache_clear(FetchOptions.from_env(cache_dir=cache_dir))
-    for warning in warnings:
-        _warn(warning, quiet=False)
-    typer.echo(f"removed {removed} records")
+    _emit(commands.run_cache_clear(commands.store_options(cache_dir)))
 
 
 def main() -> None:

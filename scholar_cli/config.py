@@ -26,6 +26,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from scholar_cli import defaults
 from scholar_cli.errors import ConfigError, UsageError
 from scholar_cli.models import DIALECTS, Dialect
 
@@ -53,8 +54,8 @@ _TOML_LINE = re.compile(r"\(at line (?P<line>\d+), column \d+\)")
 class Settings:
     page: Path | None = None  # None: --page, $SCHOLAR_PAGE or the usual homepage files decide
     badges: BadgeMode = "keep"  # nothing configured: dynamic badges stay dynamic
-    arxiv_max_age: float = 86400.0  # seconds; papers change rarely
-    github_max_age: float = 3600.0  # seconds; stars move
+    arxiv_max_age: float = defaults.ARXIV_MAX_AGE
+    github_max_age: float = defaults.GITHUB_MAX_AGE
     data: Path | None = None  # data file to write, if any
     owner: str | None = None  # the page owner's name as papers write it
     paper_sections: tuple[str, ...] = ()  # extra headings that list papers

@@ -14,6 +14,8 @@ __all__ = [
     "FRONT_MATTER_FENCES",
     "IMAGE_MARKUP",
     "MARKER",
+    "MARKER_ANY_CASE",
+    "MARKER_KINDS",
     "MARKER_START",
     "MONTHS",
     "NAME_PARTICLES",
@@ -21,6 +23,7 @@ __all__ = [
     "SRC_ATTR",
     "format_count",
     "front_matter_line_count",
+    "paired_marker_lines",
 ]
 
 # --- scholar markers --------------------------------------------------------------------------
@@ -28,13 +31,41 @@ __all__ = [
 # generated block, `<!-- /scholar:papers -->` closes it. A line that starts like a marker is
 # held to the full syntax (the writer reports a typo instead of leaving a block stale); the
 # same text inside a line is an ordinary comment, hidden like any other.
+MARKER_KINDS = ("papers", "projects", "news", "repos")
 MARKER_START = re.compile(r"^[ \t]*<!--\s*/?\s*scholar:", re.IGNORECASE)
-MARKER = re.compile(
-    r"^[ \t]*<!--\s*(?P<close>/)?\s*scholar:(?P<kind>[^\s>]*)(?P<options>.*?)\s*-->[ \t]*$",
-    re.DOTALL | re.IGNORECASE,
-)
-# A whole marker line inside a longer text, with its line ending (for the reader's masking).
-MARKER_LINE = re.compile(r"[ \t]*<!--\s*/?\s*scholar:[^\n]*?-->[ \t]*(?:\r?\n|\r|$)", re.IGNORECASE)
+_MARKER_TEXT = r"<!--\s*(?P<close>/)?\s*scholar:(?P<kind>[^\s>]*)(?P<options>(?:(?!-->).)*?)\s*-->"
+MARKER = re.compile(rf"^[ \t]*{_MARKER_TEXT}[ \t]*$", re.DOTALL)
+# Any-case twin of MARKER, only to tell "Scholar:" apart from a malformed marker.
+MARKER_ANY_CASE = re.compile(MARKER.pattern, re.DOTALL | re.IGNORECASE)
+# Candidate marker lines inside a whole text (the reader), each with its line ending.
+_MARKER_LINES = re.compile(rf"^[ \t]*{_MARKER_TEXT}[ \t]*(?:\r?\n|\r|\Z)", re.MULTILINE)
+
+
+def paired_marker_lines(text: str) -> set[int]:
+    """Offsets of the marker lines in `text` that the writer would accept as a pair: a
+    well-formed opening marker of a known kind followed by the closing one of the same kind.
+
+    The reader keeps exactly these (refresh owns what they enclose); any other marker-like
+    comment, unclosed, mismatched, or sharing its line with other text, is an ordinary comment
+    and hides only itself.
+    """
+    if "scholar:" not in text:
+        return set()
+    kept: set[int] = set()
+    opened: tuple[str, int] | None = None
+    for m in _MARKER_LINES.finditer(text):
+        kind, closing = m.group("kind"), m.group("close") is not None
+        if kind not in MARKER_KINDS or (closing and m.group("options").strip()):
+            opened = None
+        elif not closing:
+            opened = (kind, m.start())
+        elif opened is not None and opened[0] == kind:
+            kept.update((opened[1], m.start()))
+            opened = None
+        else:
+            opened = None
+    return kept
+
 
 # --- front matter -----------------------------------------------------------------------------
 FRONT_MATTER_FENCES = ("---", "...")  # Jekyll opens with ---, YAML lets --- or ... close

@@ -13,13 +13,58 @@ from scholar_cli.models import Finding, Page
 FORMATS = ("table", "json", "csv", "markdown")
 
 
-def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], tablefmt: str) -> str:
+# Characters that would end a table row, or a line, in the middle of a cell.
+_LINE_BREAKS = str.maketrans(dict.fromkeys("\r\n\t\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
+# One pass, so nothing is escaped twice: HTML's three specials become entities (a title's
+# `<script>` stays text) and Markdown's inline punctuation is backslash-escaped (a `|` cannot
+# split a cell, a `[x](javascript:…)` description cannot become a link).
+_MARKDOWN_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "\\": "\\\\",
+        "|": "\\|",
+        "`": "\\`",
+        "*": "\\*",
+        "_": "\\_",
+        "[": "\\[",
+        "]": "\\]",
+    }
+)
+_HTML_SPECIALS = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# Formats whose output is Markdown: a page renders their cells as Markdown inline text.
+MARKDOWN_TABLE_FORMATS = frozenset({"github", "pipe"})
+HTML_TABLE_FORMATS = frozenset({"html", "unsafehtml"})
+# tabulate escapes LaTeX's specials itself in these; latex_raw would pass page text through.
+LATEX_TABLE_FORMATS = frozenset({"latex", "latex_booktabs", "latex_longtable"})
+
+
+def render_table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], tablefmt: str, *, in_page: bool = False
+) -> str:
+    """The one table renderer, for `list` and for marker blocks alike.
+
+    Each cell is escaped exactly once for the format it lands in: Markdown formats get
+    Markdown escapes, HTML formats HTML entities, LaTeX formats tabulate's own escaping
+    (latex_raw is written as latex). `in_page`: the table goes into a Markdown page, where
+    whatever the format, inline HTML would be live, so HTML's specials become entities.
+    """
     from tabulate import tabulate
 
-    body = [[_cell(row[c]) for c in columns] for row in rows]
+    fmt = "latex" if tablefmt == "latex_raw" else tablefmt
+    if fmt in MARKDOWN_TABLE_FORMATS:
+        escape = _MARKDOWN_ESCAPES
+    elif fmt in HTML_TABLE_FORMATS:
+        escape, fmt = _HTML_SPECIALS, "unsafehtml"  # escaped here; tabulate's html would again
+    elif in_page and fmt not in LATEX_TABLE_FORMATS:
+        escape = _HTML_SPECIALS
+    else:
+        escape = None
+    body = [[_cell(row[c], escape) for c in columns] for row in rows]
     # disable_numparse: tabulate would print arXiv id 0704.0001 as 704.0001 and 2104.12255
     # as 2104.12.
-    return tabulate(body, headers=list(columns), tablefmt=tablefmt, disable_numparse=True)
+    return tabulate(body, headers=list(columns), tablefmt=fmt, disable_numparse=True)
 
 
 def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -41,10 +86,13 @@ def table_formats() -> list[str]:
     return list(tabulate_formats)
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, escape: dict[int, str] | None = None) -> str:
     if value is None:
         return ""
-    return str(value)
+    text = str(value)
+    if escape is None:
+        return text
+    return text.replace("\r\n", " ").translate(_LINE_BREAKS).translate(escape)
 
 
 def render_findings(findings: Sequence[Finding]) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scholar_cli.errors import UsageError
+from scholar_cli.grammar import MARKER_KINDS
 from scholar_cli.models import (
     ArxivRecord,
     Fetched,
@@ -19,7 +20,7 @@ from scholar_cli.models import (
     RepoStats,
 )
 
-KINDS = ("papers", "projects", "news", "repos")
+KINDS = MARKER_KINDS  # what `list` shows is what a marker block can hold
 
 # Columns each kind offers, and those shown when --columns is not given. Fetched columns are
 # empty until records exist (--no-fetch or never fetched).

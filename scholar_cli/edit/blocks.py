@@ -12,16 +12,15 @@ plus `format`, any tabulate format. A value with spaces is quoted: `search="zero
 
 from __future__ import annotations
 
-import html
 import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from scholar_cli.errors import PageError, UsageError
-from scholar_cli.grammar import MARKER, MARKER_START, front_matter_line_count
+from scholar_cli.grammar import MARKER, MARKER_ANY_CASE, MARKER_START, front_matter_line_count
 from scholar_cli.models import Page
+from scholar_cli.render import HTML_TABLE_FORMATS, render_table
 from scholar_cli.views import (
     COLUMNS,
     DEFAULT_COLUMNS,
@@ -39,28 +38,8 @@ from scholar_cli.views import (
 __all__ = ["OPTIONS", "MarkerBlock", "find_blocks", "render_block", "render_blocks"]
 
 OPTIONS = ("year", "author", "venue", "search", "sort", "columns", "format")
-HTML_FORMATS = ("html", "unsafehtml")
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
-# Characters that would end a table row, or a line, in the middle of a cell.
-_LINE_BREAKS = str.maketrans(dict.fromkeys("\r\n\t\v\f\x1c\x1d\x1e\x85\u2028\u2029", " "))
-# One pass, so nothing is escaped twice: HTML's three specials become entities (a title's
-# `<script>` stays text) and Markdown's inline punctuation is backslash-escaped (a `|` cannot
-# split a cell, a `[x](javascript:…)` description cannot become a link).
-_MARKDOWN_ESCAPES = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        "\\": "\\\\",
-        "|": "\\|",
-        "`": "\\`",
-        "*": "\\*",
-        "_": "\\_",
-        "[": "\\[",
-        "]": "\\]",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +128,13 @@ def find_blocks(text: str, path: object) -> list[MarkerBlock]:
             continue
         lineno = index + 1
         m = MARKER.match(content)
+        if m is None and MARKER_ANY_CASE.match(content):
+            raise PageError(
+                path,
+                "scholar markers are lower case: <!-- scholar:KIND --> (KIND: papers, "
+                "projects, news or repos)",
+                lineno,
+            )
         if m is None:
             raise PageError(
                 path, "a scholar marker must be alone on its line, ending in -->", lineno
@@ -221,19 +207,11 @@ def _check_format(path: object, kind: str, options: Mapping[str, str], line: int
         )
 
 
-def _escape(value: Any, html_format: bool) -> str:
-    text = "" if value is None else str(value)
-    text = text.replace("\r\n", " ").translate(_LINE_BREAKS)
-    return html.escape(text) if html_format else text.translate(_MARKDOWN_ESCAPES)
-
-
 def render_block(block: MarkerBlock, page: Page, records: Records, path: object) -> str:
     """The new inside of one block: the table, with the block's line ending on every line."""
-    from tabulate import tabulate
-
     opts = block.options
     fmt = opts.get("format", "html" if block.in_html_block else "github")
-    html_format = fmt in HTML_FORMATS
+    html_format = fmt in HTML_TABLE_FORMATS
     try:
         filters = Filters(
             years=parse_years([opts["year"]]) if "year" in opts else (),
@@ -254,15 +232,7 @@ def render_block(block: MarkerBlock, page: Page, records: Records, path: object)
     except UsageError as e:
         problem = e.message.removeprefix("--")
         raise PageError(path, f"scholar:{block.kind} marker: {problem}", block.line) from None
-    body = [[_escape(row[c], html_format) for c in columns] for row in rows]
-    headers = list(columns)  # our own identifiers: nothing to escape
-    # Cells are escaped above, exactly once; tabulate's `html` would escape them again.
-    table = tabulate(
-        body,
-        headers=headers,
-        tablefmt="unsafehtml" if html_format else fmt,
-        disable_numparse=True,
-    )
+    table = render_table(rows, columns, fmt, in_page=True)
     nl = block.newline
     table_lines = table.split("\n")
     if html_format:
@@ -271,18 +241,61 @@ def render_block(block: MarkerBlock, page: Page, records: Records, path: object)
     return nl + nl.join(table_lines) + nl + nl
 
 
-def render_blocks(text: str, page: Page, records: Records, path: object) -> str:
+def _missing_key(block: MarkerBlock, page: Page, missing: frozenset[str]) -> str | None:
+    """A key (arXiv id, owner/name) with no record that the block's rows could need: its
+    items before filters that need records (a year may come from arXiv)."""
+    if not missing or block.kind == "news":
+        return None
+    opts = block.options
+    filters = Filters(author=opts.get("author"), venue=opts.get("venue"), search=opts.get("search"))
+    try:
+        items = select(page, block.kind, filters, Records())
+    except UsageError:
+        return None  # render_block reports it
+    for item in items:
+        if block.kind == "papers":
+            keys = [item.arxiv.id] if item.arxiv else []
+            keys += [r.lower() for r in item.repos]
+        elif block.kind == "projects":
+            keys = [r.lower() for r in item.repos]
+        else:
+            keys = [item.repo.lower()]
+        for key in keys:
+            if key in missing:
+                return str(key)
+    return None
+
+
+def render_blocks(
+    text: str,
+    page: Page,
+    records: Records,
+    path: object,
+    missing: frozenset[str] = frozenset(),
+    warnings: list[str] | None = None,
+) -> str:
     """`text` with the inside of every marker block replaced by its freshly rendered table.
 
-    Validates every marker first, so a bad marker anywhere means no block is rendered.
+    Validates every marker first, so a bad marker anywhere means no block is rendered. A
+    block whose rows need a record in `missing` (a source failed and none was stored) keeps
+    what it shows: those cells are the last good values, and a blank is not news. Each kept
+    block adds a line to `warnings`.
     """
     blocks = find_blocks(text, path)
-    rendered = [render_block(block, page, records, path) for block in blocks]
     out: list[str] = []
     pos = 0
-    for block, inside in zip(blocks, rendered, strict=True):
+    for block in blocks:
         out.append(text[pos : block.inner_start])
-        out.append(inside)
+        key = _missing_key(block, page, missing)
+        if key is None:
+            out.append(render_block(block, page, records, path))
+        else:
+            out.append(text[block.inner_start : block.inner_end])
+            if warnings is not None:
+                warnings.append(
+                    f"{path}:{block.line}: kept the scholar:{block.kind} table as it was "
+                    f"(no record for {key}; its source failed)"
+                )
         pos = block.inner_end
     out.append(text[pos:])
     return "".join(out)

@@ -21,15 +21,45 @@ from pathlib import Path
 
 from scholar_cli.errors import WriteError
 
-__all__ = ["lock_path", "page_lock", "unified_diff", "write_page"]
+__all__ = [
+    "check_writable",
+    "clean_stale_temps",
+    "lock_path",
+    "page_lock",
+    "unified_diff",
+    "write_page",
+]
 
 _POLL = 0.05  # seconds between attempts to take a held lock
 _NEWLINE = re.compile(r"(?<=\n)|(?<=\r)(?!\n)")
 
 
+_TEMP_SUFFIX = ".scholar-tmp"
+
+
 def lock_path(page: Path) -> Path:
-    """The lock file beside the page: `.about.md.scholar-lock`."""
-    return page.parent / f".{page.name}.scholar-lock"
+    """The lock file beside the file written (a symlink's target, so two names of one page
+    share one lock): `.about.md.scholar-lock`."""
+    target = Path(os.path.realpath(page))
+    return target.parent / f".{target.name}.scholar-lock"
+
+
+def clean_stale_temps(path: Path) -> list[Path]:
+    """Remove temporary copies a killed write of `path` left behind; call under its lock
+    (any such file is then stale: the writer that made it is gone). Returns what went."""
+    target = Path(os.path.realpath(path))
+    removed: list[Path] = []
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return removed
+    prefix = f".{target.name}."
+    for name in names:
+        if name.startswith(prefix) and name.endswith(_TEMP_SUFFIX):
+            with contextlib.suppress(OSError):
+                os.unlink(target.parent / name)
+                removed.append(target.parent / name)
+    return removed
 
 
 @contextlib.contextmanager
@@ -86,18 +116,42 @@ def write_page(path: Path, new: bytes, original: bytes | None) -> bool:
     """
     if new == original:
         return False
+    target, mode, owner = _writable_target(path, original)
+    _replace(path, target, new, mode, owner)
+    return True
+
+
+def check_writable(path: Path, original: bytes | None) -> None:
+    """Raise the WriteError `write_page(path, …, original)` would raise before writing, so a
+    refresh that writes two files can find out before it writes the first."""
+    target, _mode, _owner = _writable_target(path, original)
+    folder = target.parent
+    if not os.access(folder, os.W_OK | os.X_OK) and os.geteuid() != 0:
+        raise WriteError(
+            f"cannot write {path}: its folder {folder} is not writable; nothing written"
+        )
+
+
+def _writable_target(
+    path: Path, original: bytes | None
+) -> tuple[Path, int, tuple[int, int] | None]:
     # Replace the file a symlink points to, not the symlink itself.
     target = Path(os.path.realpath(path))
+    if original is None and not target.parent.exists():
+        return target, 0o666 & ~_umask(), None  # a first data file: its folder is created
     try:
         if original is None:
+            if os.path.isdir(target):
+                raise WriteError(f"cannot write {path}: it is a folder; nothing written")
             if os.path.lexists(target):
                 raise WriteError(
                     f"{path} appeared on disk during the refresh; nothing written (run it again)"
                 )
-            target.parent.mkdir(parents=True, exist_ok=True)
             mode, owner = 0o666 & ~_umask(), None
         else:
             st = os.stat(target)
+            if stat.S_ISDIR(st.st_mode):
+                raise WriteError(f"cannot write {path}: it is a folder; nothing written")
             if _is_read_only(target, st):
                 raise WriteError(
                     f"{path} is read-only (mode {stat.S_IMODE(st.st_mode):04o}); nothing written"
@@ -111,11 +165,17 @@ def write_page(path: Path, new: bytes, original: bytes | None) -> bool:
         raise WriteError(f"{path} was deleted during the refresh; nothing written") from None
     except OSError as e:
         raise WriteError(f"cannot write {path}: {e.strerror or e}; nothing written") from None
+    return target, mode, owner
 
+
+def _replace(
+    path: Path, target: Path, new: bytes, mode: int, owner: tuple[int, int] | None
+) -> None:
     tmp: str | None = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".scholar-tmp"
+            dir=target.parent, prefix=f".{target.name}.", suffix=_TEMP_SUFFIX
         )
         with os.fdopen(fd, "wb") as out:
             out.write(new)
@@ -136,7 +196,6 @@ def write_page(path: Path, new: bytes, original: bytes | None) -> bool:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-    return True
 
 
 def _umask() -> int:

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from scholar_cli.grammar import MARKER_LINE
+from scholar_cli.grammar import paired_marker_lines
 from scholar_cli.models import Dialect
 
 if TYPE_CHECKING:
@@ -93,6 +93,7 @@ def mask_hidden(text: str, start: int, dialect: Dialect) -> tuple[str, list[Hidd
             hidden.append(Hidden(reason, first, last, " ".join(text[a:b].split())))
 
     pos = start
+    markers = paired_marker_lines(text)
     lower = text.lower()
     # Most pages hold few of these, and scanning half a megabyte for none of them is the cost.
     if not any(opener in lower for opener in _OPENER_TEXTS):
@@ -104,9 +105,8 @@ def mask_hidden(text: str, start: int, dialect: Dialect) -> tuple[str, list[Hidd
         at = m.start()
         if m.group(0) == "<!--":
             line_start = text.rfind("\n", 0, at) + 1
-            marker = MARKER_LINE.match(text, line_start)
-            if marker is not None and not text[line_start:at].strip():
-                pos = marker.end()
+            if line_start in markers and not text[line_start:at].strip():
+                pos = text.find("-->", at) + 3
                 continue
             close = text.find("-->", at + 4)
             end = len(text) if close < 0 else close + 3

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import urlsplit
 
+from scholar_cli import defaults
 from scholar_cli.errors import ConfigError
 from scholar_cli.models import Fetched
 
@@ -43,8 +44,8 @@ class FetchOptions:
     arxiv_api_url: str = DEFAULT_ARXIV_API_URL
     github_api_url: str = DEFAULT_GITHUB_API_URL
     github_token: str | None = field(default=None, repr=False)
-    arxiv_max_age: float = 86400.0  # papers change rarely: a day
-    github_max_age: float = 3600.0  # stars move: an hour
+    arxiv_max_age: float = defaults.ARXIV_MAX_AGE
+    github_max_age: float = defaults.GITHUB_MAX_AGE
     offline: bool = False
     refresh: bool = False
     timeout: tuple[float, float] = DEFAULT_TIMEOUT  # (connect, read) seconds

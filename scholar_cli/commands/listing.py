@@ -1,0 +1,138 @@
+"""`scholar list`: the page's papers, projects, news or repositories, with fetched fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scholar_cli.commands.fetching import fetch_records, needed_sources
+from scholar_cli.commands.pages import load_page
+from scholar_cli.commands.setup import Output, open_store
+from scholar_cli.errors import FetchError
+from scholar_cli.models import Page
+from scholar_cli.views import (
+    KINDS,
+    ROW_BUILDERS,
+    Filters,
+    Records,
+    item_json,
+    parse_columns,
+    select,
+    sort_items,
+)
+
+if TYPE_CHECKING:
+    from scholar_cli.config import Settings
+    from scholar_cli.console import Console
+    from scholar_cli.sources.options import FetchOptions
+
+FORMATS = ("table", "json", "csv", "markdown")
+_SECTION_NAMES = {
+    "papers": "publications",
+    "projects": "projects",
+    "news": "news",
+    "repos": "GitHub links",
+}
+
+
+@dataclass(slots=True)
+class Listing:
+    page: Page
+    kind: str
+    items: list[Any]
+    rows: list[dict[str, Any]]
+    columns: tuple[str, ...]
+    records: Records
+    notes: list[str] = field(default_factory=list)  # one-line messages for stderr
+
+    def json_document(self) -> dict[str, Any]:
+        return {
+            "schema": 1,
+            "page": self.page.path,
+            "kind": self.kind,
+            "count": len(self.items),
+            "items": [item_json(self.kind, item, self.records) for item in self.items],
+        }
+
+
+def list_entries(
+    page: Page,
+    kind: str,
+    filters: Filters,
+    *,
+    columns: str | None = None,
+    sort: str | None = None,
+    records: Records | None = None,
+) -> Listing:
+    assert kind in KINDS
+    records = records or Records()
+    fetched = bool(records.arxiv or records.github)
+    cols = parse_columns(kind, columns, fetched)
+    items = select(page, kind, filters, records)
+    rows = [ROW_BUILDERS[kind](item, records) for item in items]
+    sort_items(kind, items, rows, sort)
+    listing = Listing(page, kind, items, rows, cols, records)
+    total = len(getattr(page, kind))
+    if total == 0:
+        if kind == "repos":
+            listing.notes.append(f"{page.path}: the page links no GitHub repositories")
+        else:
+            listing.notes.append(f"{page.path}: no {_SECTION_NAMES[kind]} section found")
+    elif not items:
+        listing.notes.append(f"no {kind} match the filters ({total} on the page)")
+    return listing
+
+
+def run_list(
+    page_path: Path,
+    kind: str,
+    filters: Filters,
+    settings: Settings,
+    options: FetchOptions,
+    console: Console,
+    *,
+    columns: str | None = None,
+    sort: str | None = None,
+    output_format: str = "table",
+    tablefmt: str = "simple",
+    no_fetch: bool = False,
+) -> Output:
+    """The whole verb: read, fetch what the columns need, render in the format asked for."""
+    from scholar_cli import render
+
+    records = None
+    failed = False
+    if no_fetch:
+        loaded = load_page(page_path, settings=settings)
+    else:
+        with open_store(options) as store:
+            loaded = load_page(page_path, store, settings)
+            ids, repos = needed_sources(loaded, kind)
+            if ids or repos:
+                outcome = fetch_records(ids, repos, options, store, console)
+                records, failed = outcome.records, outcome.failed
+                for warning in outcome.warnings:
+                    console.warn(warning)
+            for warning in store.warnings:
+                console.warn(warning)
+    listing = list_entries(loaded, kind, filters, columns=columns, sort=sort, records=records)
+    for note in listing.notes:
+        console.warn(note)
+    if output_format == "json":
+        text = render.render_json(listing.json_document())
+    elif output_format == "csv":
+        # The header even with no rows: a script reading the CSV still learns the columns.
+        text = render.render_csv(listing.rows, listing.columns)
+    elif not listing.rows:
+        text = ""
+    else:
+        fmt = "github" if output_format == "markdown" else tablefmt
+        text = render.render_table(listing.rows, listing.columns, fmt)
+    # The table is printed with what could be had; the exit code tells cron it is partial.
+    error = (
+        FetchError("some records could not be fetched and none were stored (see above)")
+        if failed
+        else None
+    )
+    return Output(text, 0, error)

@@ -1,0 +1,196 @@
+"""`scholar refresh`: star badges, marker tables and the data file, from fresh records.
+
+The order is what keeps a page safe: read and validate, fetch (no lock held, so a slow
+network never blocks an overlapping run), compute every new byte, and only then, when
+something would change, lock the file written, re-read it, re-apply if it moved, check
+every target, and replace. A value the page shows stays until a real record replaces it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scholar_cli.commands.fetching import FetchOutcome, fetch_records
+from scholar_cli.commands.pages import reader_args
+from scholar_cli.commands.setup import Output
+from scholar_cli.errors import ExitCode, FetchError, WriteError
+
+if TYPE_CHECKING:
+    from scholar_cli.config import Settings
+    from scholar_cli.console import Console
+    from scholar_cli.sources.options import FetchOptions
+    from scholar_cli.sources.store import RecordStore
+
+
+@dataclass(slots=True)
+class RefreshResult:
+    page_path: Path
+    changed: bool  # the page's new bytes differ from what is on disk
+    data_changed: bool
+    page_written: bool
+    data_written: bool
+    diff: str  # unified diff of the page (and data file); only for --dry-run
+    warnings: list[str]
+    failed: bool  # some record could not be fetched and none was stored
+
+
+@dataclass(slots=True)
+class _Plan:
+    new: bytes
+    new_data: bytes | None  # None: no data file, or it is kept as it is
+    old_data: bytes | None
+    warnings: list[str]
+
+    def data_changed(self) -> bool:
+        return self.new_data is not None and self.new_data != self.old_data
+
+
+def _plan(
+    original: bytes,
+    page_path: Path,
+    settings: Settings,
+    outcome: FetchOutcome,
+    fix_links: bool,
+) -> _Plan:
+    """Every new byte of the page and the data file, from `original` and the records."""
+    from scholar_cli.edit.badges import renamed_repos, rewrite_badges, star_counts
+    from scholar_cli.edit.blocks import render_blocks
+    from scholar_cli.edit.datafile import render_data_file
+    from scholar_cli.page import parse_page
+
+    page = parse_page(page_path, original, **reader_args(settings))
+    records = outcome.records
+    warnings: list[str] = []
+    badged, badge_warnings = rewrite_badges(
+        original,
+        page.badges,
+        star_counts(page, records),
+        settings.badges,
+        renamed_repos(page, records),
+        fix_links,
+    )
+    warnings += badge_warnings
+    new = render_blocks(
+        badged.decode("utf-8"), page, records, page_path, outcome.missing(), warnings
+    ).encode("utf-8")
+    new_data = old_data = None
+    if settings.data is not None:
+        data = settings.data
+        old_data = data.read_bytes() if data.is_file() else None
+        if outcome.failed and old_data is not None:
+            warnings.append(f"{data}: kept as it was (some records could not be fetched)")
+        else:
+            reread = (
+                parse_page(page_path, new, **reader_args(settings)) if new != original else page
+            )
+            new_data = render_data_file(data, reread, records)
+    return _Plan(new, new_data, old_data, warnings)
+
+
+def run_refresh(
+    page_path: Path,
+    settings: Settings,
+    options: FetchOptions,
+    store: RecordStore,
+    console: Console | None = None,
+    *,
+    fix_links: bool = False,
+    mode: str = "write",  # write | dry-run | check
+    lock_timeout: float,
+) -> RefreshResult:
+    from scholar_cli.edit.blocks import find_blocks
+    from scholar_cli.edit.write import (
+        check_writable,
+        clean_stale_temps,
+        page_lock,
+        unified_diff,
+        write_page,
+    )
+    from scholar_cli.page import parse_page, read_page_bytes
+
+    original = read_page_bytes(page_path)  # a missing page or a folder: exit 3, no lock
+    page = parse_page(page_path, original, **reader_args(settings))
+    blocks = find_blocks(original.decode("utf-8"), page_path)  # a bad marker: before requests
+    needs_papers = settings.data is not None or any(b.kind == "papers" for b in blocks)
+    ids = list(dict.fromkeys(p.arxiv.id for p in page.papers if p.arxiv)) if needs_papers else []
+    outcome = fetch_records(ids, [r.repo for r in page.repos], options, store, console)
+    plan = _plan(original, page_path, settings, outcome, fix_links)
+    warnings = [*outcome.warnings, *plan.warnings]
+
+    def result(
+        current: bytes, page_written: bool = False, data_written: bool = False
+    ) -> RefreshResult:
+        diff = ""
+        if mode == "dry-run":  # a diff of a large page costs seconds: only when shown
+            diff = unified_diff(page_path, current, plan.new)
+            if settings.data is not None and plan.new_data is not None and plan.data_changed():
+                diff += unified_diff(settings.data, plan.old_data or b"", plan.new_data)
+        return RefreshResult(
+            page_path,
+            plan.new != current,
+            plan.data_changed(),
+            page_written,
+            data_written,
+            diff,
+            warnings,
+            outcome.failed,
+        )
+
+    if mode != "write" or (plan.new == original and not plan.data_changed()):
+        # Nothing to write (or not asked to): no lock file, so a read-only checkout works.
+        return result(original)
+
+    with page_lock(page_path, lock_timeout):
+        for target in (page_path, settings.data):
+            if target is not None:
+                clean_stale_temps(target)
+        current = read_page_bytes(page_path)
+        if current != original:
+            # Edited while we fetched: apply the same records to what is there now.
+            plan = _plan(current, page_path, settings, outcome, fix_links)
+            warnings = [*outcome.warnings, *plan.warnings]
+        if plan.new != current:
+            check_writable(page_path, current)
+        if settings.data is not None and plan.new_data is not None and plan.data_changed():
+            check_writable(settings.data, plan.old_data)
+        page_written = write_page(page_path, plan.new, current)
+        data_written = False
+        if settings.data is not None and plan.new_data is not None and plan.data_changed():
+            try:
+                data_written = write_page(settings.data, plan.new_data, plan.old_data)
+            except WriteError as e:
+                if not page_written:
+                    raise
+                raise WriteError(
+                    f"{page_path} was updated, but {e.message.removesuffix('; nothing written')}"
+                    f"; {settings.data} is as it was (run scholar refresh again)"
+                ) from None
+    return result(current, page_written, data_written)
+
+
+def refresh_verdict(
+    result: RefreshResult, mode: str, data: Path | None, console: Console
+) -> Output:
+    """What refresh says and how it exits: the diff for --dry-run, exit 1 for --check when
+    something is out of date, exit 5 (after everything else) when a source failed."""
+    for warning in result.warnings:
+        console.warn(warning)
+    page_path = result.page_path
+    code = ExitCode.OK
+    if mode == "check":
+        if result.changed or result.data_changed:
+            what = "the page" if result.changed else "the data file"
+            console.say(f"{page_path}: {what} is out of date (run scholar refresh)")
+            code = ExitCode.FINDINGS
+        else:
+            console.warn(f"{page_path}: up to date")
+    elif mode == "write":
+        console.warn(f"{page_path}: {'updated' if result.page_written else 'up to date'}")
+        if result.data_written:
+            console.warn(f"{data}: updated")
+    error = None
+    if result.failed and code == ExitCode.OK:
+        error = FetchError("some records could not be fetched and none were stored (see above)")
+    return Output(result.diff, code, error)
