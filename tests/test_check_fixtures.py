@@ -8,7 +8,6 @@ from conftest import fixture_page
 
 from scholar_cli.check import (
     KINDS,
-    SEVERITY,
     check_page,
     lint_page,
     sort_findings,
@@ -375,4 +374,3 @@ def test_every_kind_is_reproduced_by_a_fixture() -> None:
     hit = [search_record("2409.01111", page.papers[10].title, ["Ana Pérez"])]
     seen |= {f.kind for f in suggest_ids(page.papers, {page.papers[10].title: hit})}
     assert seen == set(KINDS)
-    assert set(SEVERITY) == set(KINDS)
