@@ -156,6 +156,7 @@ def test_drift_page() -> None:
         page="Low-Rank Adapters, Revisited",
         source="Low-Rank Adapters Revisited: When Rank Matters",
         fix='use arXiv\'s title: "Low-Rank Adapters Revisited: When Rank Matters"',
+        arxiv="2403.04567",
     )
     assert by_kind["author-drift"].fix == "add Hui Zhou; order the authors as arXiv does"
     assert by_kind["new-version"].fix == (
@@ -235,6 +236,7 @@ def test_repos_page() -> None:
         page="1.2k",
         source="1.5k",
         fix="show 1.5k, or use the live badge https://img.shields.io/github/stars/ana/static-tool",
+        repo="ana/static-tool",
     )
     assert by_kind["repo-not-found"].fix == (
         "fix or remove the 1 link to https://github.com/ana/gone-tool"

@@ -101,3 +101,15 @@ def test_readme_kind_table_is_the_check_kind_table() -> None:
     assert _table("| kind | severity | when |") == [
         (kind, k.severity, k.when) for kind, k in KIND_TABLE.items()
     ]
+
+
+def test_readme_check_json_keys_match_the_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r'`scholar check`: `\{"schema": 1, "page": …, "findings": \[\{(.*?)\}, …\]\}`',
+                  readme, re.S)  # fmt: skip
+    assert m
+    result = run("check", "--format", "json", "--offline", "--page",
+                 str(ROOT / "examples" / "about.md"))  # fmt: skip
+    doc = json.loads(result.stdout)
+    assert list(doc) == ["schema", "page", "findings"]
+    assert list(doc["findings"][0]) == re.split(r",\s+", m.group(1))

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from scholar_cli.models import SEVERITIES, Fetched, Finding, Severity
+from scholar_cli.models import SEVERITIES, Fetched, Finding, Paper, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +72,30 @@ _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 _KIND_RANK = {k: i for i, k in enumerate(KINDS)}
 
 
-def finding(kind: str, line: int, item: str, page: str, source: str, fix: str) -> Finding:
+def finding(
+    kind: str,
+    line: int,
+    item: str,
+    page: str,
+    source: str,
+    fix: str,
+    *,
+    arxiv: str | None = None,
+    repo: str | None = None,
+) -> Finding:
     """A finding of `kind`, its severity from the table."""
-    return Finding(kind, KIND_TABLE[kind].severity, line, item, page, source, fix)
+    return Finding(kind, KIND_TABLE[kind].severity, line, item, page, source, fix, arxiv, repo)
+
+
+def on_paper(kind: str, paper: Paper, page: str, source: str, fix: str) -> Finding:
+    """A finding about a paper: at its line, named by its title, keyed by its arXiv base id."""
+    arxiv = paper.arxiv.id if paper.arxiv is not None else None
+    return finding(kind, paper.line, paper.title, page, source, fix, arxiv=arxiv)
+
+
+def on_repo(kind: str, line: int, repo: str, page: str, source: str, fix: str) -> Finding:
+    """A finding about a repository: "owner/name" names it and is its key."""
+    return finding(kind, line, repo, page, source, fix, repo=repo)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -91,13 +112,11 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
     )
 
 
-def unchecked(
-    line: int, item: str, page: str, fetched: Fetched | None, service: str, offline: bool
-) -> Finding:
-    """`unchecked`: the item has no record to compare against."""
+def no_record(fetched: Fetched | None, service: str, offline: bool) -> tuple[str, str]:
+    """Source and fix of an `unchecked` finding: the item has no record to compare against."""
     note = "not fetched" if fetched is None else fetched.note or f"no record ({fetched.status})"
     fix = "run without --offline to fetch it" if offline else f"rerun when {service} is reachable"
-    return finding("unchecked", line, item, page, note, fix)
+    return note, fix
 
 
 def too_old(fetched: Fetched, max_age: float, now: float) -> bool:
@@ -107,10 +126,9 @@ def too_old(fetched: Fetched, max_age: float, now: float) -> bool:
     return fetched.fetched_at is None or now - fetched.fetched_at > max_age
 
 
-def old_record(
-    line: int, item: str, page: str, fetched: Fetched, service: str, offline: bool
-) -> Finding:
-    """`unchecked`: the item was compared, but only against a record older than the max age."""
+def old_record(fetched: Fetched, service: str, offline: bool) -> tuple[str, str]:
+    """Source and fix of an `unchecked` finding: the item was compared, but only against a
+    record older than the max age."""
     when = (
         datetime.fromtimestamp(fetched.fetched_at, UTC).strftime("%Y-%m-%d")
         if fetched.fetched_at is not None
@@ -120,4 +138,4 @@ def old_record(
     if fetched.note:
         note += f"; {fetched.note}"
     fix = "run without --offline to renew it" if offline else f"rerun when {service} is reachable"
-    return finding("unchecked", line, item, page, note, fix)
+    return note, fix

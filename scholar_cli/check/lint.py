@@ -11,13 +11,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from urllib.parse import urlsplit
 
-from scholar_cli.check.kinds import finding
+from scholar_cli.check.kinds import finding, on_paper
 from scholar_cli.grammar import MONTHS
-from scholar_cli.ids import ARXIV_HOSTS, arxiv_id_from_url, arxiv_ids_in_text, parse_arxiv_id
+from scholar_cli.ids import (
+    ARXIV_HOSTS,
+    arxiv_id_from_url,
+    arxiv_ids_in_text,
+    parse_arxiv_id,
+    repo_of_badge,
+)
 from scholar_cli.models import Finding, NewsItem, Page, Paper
 from scholar_cli.normalize import author_key, normalize_title, same_author
 
@@ -52,10 +59,9 @@ def lint_page(page: Page, *, owner: str | None = None) -> list[Finding]:
         findings += _lint_paper_ids(paper)
         if is_empty_title(paper.title, owner):
             findings.append(
-                finding(
+                on_paper(
                     "empty-title",
-                    paper.line,
-                    paper.title,
+                    paper,
                     paper.title,
                     "",
                     "give the entry its title (in bold, before the authors)",
@@ -83,10 +89,9 @@ def _duplicates(papers: Sequence[Paper]) -> list[Finding]:
                 else "title"
             )
             findings.append(
-                finding(
+                on_paper(
                     "duplicate",
-                    paper.line,
-                    paper.title,
+                    paper,
                     paper.title,
                     "",
                     f"same {same} as line {first.line}: remove one entry or merge them",
@@ -110,10 +115,9 @@ def _lint_paper_ids(paper: Paper) -> list[Finding]:
         found = arxiv_id_from_url(link.url)
         if found is None:
             findings.append(
-                finding(
+                on_paper(
                     "malformed-id",
-                    paper.line,
-                    paper.title,
+                    paper,
                     link.url,
                     "",
                     "link the paper's arXiv page, e.g. https://arxiv.org/abs/2503.12668",
@@ -124,10 +128,9 @@ def _lint_paper_ids(paper: Paper) -> list[Finding]:
     for m in _TEXT_ID_CANDIDATE.finditer(paper.venue):
         if parse_arxiv_id(m.group("id").rstrip(".")) is None:
             findings.append(
-                finding(
+                on_paper(
                     "malformed-id",
-                    paper.line,
-                    paper.title,
+                    paper,
                     m.group(0),
                     "",
                     "write the id as arXiv shows it, e.g. arXiv:2503.12668",
@@ -137,10 +140,9 @@ def _lint_paper_ids(paper: Paper) -> list[Finding]:
     linked = {a.id for a in link_ids}
     if link_ids and text_ids and not linked & {a.id for a in text_ids}:
         findings.append(
-            finding(
+            on_paper(
                 "id-mismatch",
-                paper.line,
-                paper.title,
+                paper,
                 f"link {link_ids[0]}; text arXiv:{text_ids[0]}",
                 "",
                 "make the link and the text name the same arXiv id",
@@ -164,29 +166,36 @@ def is_empty_title(title: str, owner: str | None) -> bool:
 
 
 def _insecure_links(page: Page) -> list[Finding]:
-    urls: list[tuple[int, str, str]] = []  # (line, item, url)
+    # Each link: its line, its url, and how to report it on the item that holds it (so the
+    # finding carries that item's key: a paper's arXiv id, a badge's repository).
+    About = Callable[[str, str, str], Finding]  # (page, source, fix) -> the finding
+    links: list[tuple[int, str, About]] = []
+    about: About
     for paper in page.papers:
-        urls += [(paper.line, paper.title, link.url) for link in paper.links]
+        about = partial(on_paper, "insecure-link", paper)
+        links += [(paper.line, link.url, about) for link in paper.links]
     for project in page.projects:
-        urls += [(project.line, project.title, link.url) for link in project.links]
+        about = partial(finding, "insecure-link", project.line, project.title)
+        links += [(project.line, link.url, about) for link in project.links]
     for news in page.news:
-        urls += [(news.line, news.date or news.text, link.url) for link in news.links]
+        about = partial(finding, "insecure-link", news.line, news.date or news.text)
+        links += [(news.line, link.url, about) for link in news.links]
     for badge in page.badges:
-        urls.append((badge.line, badge.repo or badge.url, badge.url))
-        if badge.link:
-            urls.append((badge.line, badge.repo or badge.url, badge.link))
+        repo = repo_of_badge(badge)
+        about = partial(finding, "insecure-link", badge.line, badge.repo or badge.url, repo=repo)
+        links += [(badge.line, url, about) for url in (badge.url, badge.link) if url]
     https_hosts = _HTTPS_HOSTS | {
-        urlsplit(u).hostname or "" for _, _, u in urls if u.lower().startswith("https://")
+        urlsplit(u).hostname or "" for _, u, _ in links if u.lower().startswith("https://")
     }
     findings: list[Finding] = []
     seen: set[tuple[int, str]] = set()
-    for line, item, url in urls:
+    for line, url, about in links:
         parts = urlsplit(url)
         if parts.scheme.lower() != "http" or (line, url) in seen:
             continue
         seen.add((line, url))
         if (parts.hostname or "") in https_hosts:
-            findings.append(finding("insecure-link", line, item, url, "", f"use https://{url[7:]}"))
+            findings.append(about(url, "", f"use https://{url[7:]}"))
     return findings
 
 

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from scholar_cli.check.kinds import finding, old_record, sort_findings, too_old, unchecked
+from scholar_cli.check.kinds import no_record, old_record, on_paper, sort_findings, too_old
 from scholar_cli.check.lint import is_empty_title
 from scholar_cli.models import ArxivRecord, Finding, Page, Paper
 from scholar_cli.normalize import (
@@ -64,10 +64,9 @@ def check_paper(
         fetched = records.arxiv.get(paper.arxiv.id)
         if fetched is not None and fetched.status == "not_found":
             return [
-                finding(
+                on_paper(
                     "not-found",
-                    paper.line,
-                    paper.title,
+                    paper,
                     str(paper.arxiv),
                     fetched.note or "arXiv has no such paper",
                     "check the id against the paper's arXiv page",
@@ -75,22 +74,23 @@ def check_paper(
             ]
         if fetched is not None and fetched.status == "malformed":
             return [
-                finding(
+                on_paper(
                     "malformed-id",
-                    paper.line,
-                    paper.title,
+                    paper,
                     str(paper.arxiv),
                     fetched.note,
                     "write the id as arXiv shows it, e.g. 2503.12668 or hep-th/9901001",
                 )
             ]
         if fetched is None or not isinstance(fetched.record, ArxivRecord):
-            findings.append(unchecked(paper.line, paper.title, shown, fetched, "arXiv", offline))
+            findings.append(
+                on_paper("unchecked", paper, shown, *no_record(fetched, "arXiv", offline))
+            )
         else:
             record = fetched.record
             if too_old(fetched, max_age, now):
                 findings.append(
-                    old_record(paper.line, paper.title, shown, fetched, "arXiv", offline)
+                    on_paper("unchecked", paper, shown, *old_record(fetched, "arXiv", offline))
                 )
             findings += _against_record(paper, record, owner)
     findings += _owner_check(paper, record, owner)
@@ -116,10 +116,9 @@ def suggest_ids(
             continue
         if paper.title not in search_results:
             findings.append(
-                finding(
+                on_paper(
                     "unchecked",
-                    paper.line,
-                    paper.title,
+                    paper,
                     paper.title,
                     "not searched: offline" if offline else "arXiv title search did not answer",
                     "run without --offline to search arXiv"
@@ -140,10 +139,9 @@ def suggest_ids(
             continue
         (record,) = matches.values()
         findings.append(
-            finding(
+            on_paper(
                 "suggested-id",
-                paper.line,
-                paper.title,
+                paper,
                 "",
                 record.id,
                 f"link https://arxiv.org/abs/{record.id}",
@@ -169,7 +167,6 @@ def page_owner(page: Page) -> str | None:
 
 def _against_record(paper: Paper, rec: ArxivRecord, owner: str | None) -> list[Finding]:
     findings: list[Finding] = []
-    line, item = paper.line, paper.title
     assert paper.arxiv is not None
 
     published_as = rec.journal_ref or (
@@ -181,10 +178,9 @@ def _against_record(paper: Paper, rec: ArxivRecord, owner: str | None) -> list[F
         and not (rec.journal_ref and _venue_shows(paper.venue, rec.journal_ref))
     ):
         findings.append(
-            finding(
+            on_paper(
                 "published",
-                line,
-                item,
+                paper,
                 paper.venue,
                 published_as,
                 f'replace the preprint venue with "{rec.journal_ref}"'
@@ -195,10 +191,9 @@ def _against_record(paper: Paper, rec: ArxivRecord, owner: str | None) -> list[F
 
     if paper.arxiv.version is not None and rec.version > paper.arxiv.version:
         findings.append(
-            finding(
+            on_paper(
                 "new-version",
-                line,
-                item,
+                paper,
                 f"v{paper.arxiv.version}",
                 f"v{rec.version}",
                 f"link https://arxiv.org/abs/{rec.id}v{rec.version} (or drop the version)",
@@ -211,10 +206,9 @@ def _against_record(paper: Paper, rec: ArxivRecord, owner: str | None) -> list[F
         and max(paper.years) < int(rec.updated[:4])
     ):
         findings.append(
-            finding(
+            on_paper(
                 "updated",
-                line,
-                item,
+                paper,
                 str(max(paper.years)),
                 f"v{rec.version} updated {rec.updated[:10]}",
                 f"review arXiv v{rec.version} and update the entry's venue and year",
@@ -224,10 +218,9 @@ def _against_record(paper: Paper, rec: ArxivRecord, owner: str | None) -> list[F
     arxiv_title = " ".join(rec.title.split())
     if normalize_title(paper.title) != normalize_title(arxiv_title):
         findings.append(
-            finding(
+            on_paper(
                 "title-drift",
-                line,
-                item,
+                paper,
                 paper.title,
                 arxiv_title,
                 f'use arXiv\'s title: "{arxiv_title}"',
@@ -249,10 +242,9 @@ def _against_record(paper: Paper, rec: ArxivRecord, owner: str | None) -> list[F
             if reordered:
                 parts.append("order the authors as arXiv does")
             findings.append(
-                finding(
+                on_paper(
                     "author-drift",
-                    line,
-                    item,
+                    paper,
                     ", ".join(page_names),
                     ", ".join(rec.authors),
                     "; ".join(parts),
@@ -262,10 +254,9 @@ def _against_record(paper: Paper, rec: ArxivRecord, owner: str | None) -> list[F
     first_year = int(rec.published[:4])
     if paper.years and max(paper.years) < first_year:
         findings.append(
-            finding(
+            on_paper(
                 "year-drift",
-                line,
-                item,
+                paper,
                 str(max(paper.years)),
                 str(first_year),
                 f"use {first_year}, the year of arXiv's first version ({rec.published[:10]})",
@@ -295,10 +286,9 @@ def _owner_check(paper: Paper, rec: ArxivRecord | None, owner: str | None) -> li
             return []  # arXiv agrees the owner is not an author: nothing on the page to fix
         source = on_arxiv[0]
     return [
-        finding(
+        on_paper(
             "owner-missing",
-            paper.line,
-            paper.title,
+            paper,
             ", ".join(a.name for a in paper.authors),
             source,
             f"add {source or owner} to the authors",

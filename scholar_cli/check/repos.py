@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from urllib.parse import unquote, urlsplit
 
-from scholar_cli.check.kinds import finding, old_record, too_old, unchecked
+from scholar_cli.check.kinds import finding, no_record, old_record, on_repo, too_old
 from scholar_cli.grammar import format_count
 from scholar_cli.ids import repo_of_badge
 from scholar_cli.models import Badge, Finding, RepoRef, RepoStats
@@ -25,7 +25,7 @@ def check_repo(
     url = f"https://github.com/{ref.repo}"
     if fetched is not None and fetched.status == "not_found":
         return [
-            finding(
+            on_repo(
                 "repo-not-found",
                 ref.line,
                 ref.repo,
@@ -36,7 +36,7 @@ def check_repo(
         ]
     if fetched is not None and fetched.status == "malformed":
         return [
-            finding(
+            on_repo(
                 "malformed-id",
                 ref.line,
                 ref.repo,
@@ -46,14 +46,22 @@ def check_repo(
             )
         ]
     if fetched is None or not isinstance(fetched.record, RepoStats):
-        return [unchecked(ref.line, ref.repo, ref.repo, fetched, "GitHub", offline)]
+        return [
+            on_repo(
+                "unchecked", ref.line, ref.repo, ref.repo, *no_record(fetched, "GitHub", offline)
+            )
+        ]
     stats = fetched.record
     findings: list[Finding] = []
     if too_old(fetched, max_age, now):
-        findings.append(old_record(ref.line, ref.repo, ref.repo, fetched, "GitHub", offline))
+        findings.append(
+            on_repo(
+                "unchecked", ref.line, ref.repo, ref.repo, *old_record(fetched, "GitHub", offline)
+            )
+        )
     if stats.full_name.lower() != ref.repo.lower():
         findings.append(
-            finding(
+            on_repo(
                 "renamed",
                 ref.line,
                 ref.repo,
@@ -64,7 +72,7 @@ def check_repo(
         )
     if stats.archived:
         findings.append(
-            finding(
+            on_repo(
                 "archived",
                 ref.line,
                 ref.repo,
@@ -121,13 +129,15 @@ def check_badge(badge: Badge, records: Records, offline: bool) -> list[Finding]:
             return []  # a repository the page links: reported unchecked / not found there
         # Named only by the badge's `link=` parameter: nothing else would report it.
         fetched = records.github.get(repo.lower())
-        return [unchecked(badge.line, repo, message, fetched, "GitHub", offline)]
+        return [
+            on_repo("unchecked", badge.line, repo, message, *no_record(fetched, "GitHub", offline))
+        ]
     live = format_count(stats.stars)
     shown = parse_badge_count(message)
     if shown == stats.stars or message.lower() == live.lower():
         return []
     return [
-        finding(
+        on_repo(
             "stale-badge",
             badge.line,
             repo,
