@@ -458,6 +458,10 @@ class Finding:
     page: str  # what the page says
     source: str  # what the source says ("" for page lint)
     fix: str  # the suggested fix, one line
+    # The stable key that joins a finding to its record, when it has one: the paper's arXiv
+    # base id, or the "owner/name" of the repository a repository or badge finding is about.
+    arxiv: str | None = None
+    repo: str | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -468,4 +472,6 @@ class Finding:
             "page": self.page,
             "source": self.source,
             "fix": self.fix,
+            "arxiv": self.arxiv,
+            "repo": self.repo,
         }

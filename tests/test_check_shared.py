@@ -117,6 +117,7 @@ def test_markdown_page_findings() -> None:
             page="NeurIPS workshop, 2024; arXiv preprint arXiv:2503.12668, 2025",
             source="COLM 2025",
             fix='replace the preprint venue with "COLM 2025"',
+            arxiv="2503.12668",
         ),
         Finding(
             kind="title-drift",
@@ -126,6 +127,7 @@ def test_markdown_page_findings() -> None:
             page=DISTZO2_PAGE,
             source=DISTZO2_ARXIV,
             fix=f'use arXiv\'s title: "{DISTZO2_ARXIV}"',
+            arxiv="2507.03211",
         ),
     ]
 
@@ -158,6 +160,7 @@ def test_html_page_rate_limited_repo_is_unchecked_not_passed() -> None:
             page="liangyuwang/Tiny-Megatron",
             source="GitHub rate limit; no stored record",
             fix="rerun when GitHub is reachable",
+            repo="liangyuwang/Tiny-Megatron",
         )
     ]
 

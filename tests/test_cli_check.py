@@ -22,7 +22,10 @@ def test_markdown_page_findings_json(env: dict[str, str]) -> None:
     assert result.exit_code == 0, result.stderr  # warnings only: --fail-on error passes
     doc = json.loads(result.stdout)
     assert list(doc) == ["schema", "page", "findings"]
-    found = [(f["kind"], f["severity"], f["line"], f["page"], f["source"]) for f in doc["findings"]]
+    found = [
+        (f["kind"], f["severity"], f["line"], f["page"], f["source"], f["arxiv"], f["repo"])
+        for f in doc["findings"]
+    ]
     assert found == [
         (
             "published",
@@ -30,6 +33,8 @@ def test_markdown_page_findings_json(env: dict[str, str]) -> None:
             44,
             "NeurIPS workshop, 2024; arXiv preprint arXiv:2503.12668, 2025",
             "COLM 2025",
+            "2503.12668",
+            None,
         ),
         (
             "title-drift",
@@ -39,10 +44,13 @@ def test_markdown_page_findings_json(env: dict[str, str]) -> None:
             "with Distributed Parallel Computing",
             "DistZO2: High-Throughput and Memory-Efficient Zeroth-Order Fine-tuning LLMs "
             "with Distributed Parallel Computing",
+            "2507.03211",
+            None,
         ),
     ]
+    # Every finding has every key, in this order; a key the finding has none of is null.
     assert list(doc["findings"][0]) == [
-        "kind", "severity", "line", "item", "page", "source", "fix",
+        "kind", "severity", "line", "item", "page", "source", "fix", "arxiv", "repo",
     ]  # fmt: skip
 
 
@@ -102,11 +110,12 @@ def test_suggest_proposes_the_exact_title_only(env: dict[str, str], tmp_path: Pa
     result = scholar(env, "check", "--page", page, "--suggest", "-f", "json")
     assert result.exit_code == 0, result.stderr
     suggested = [
-        (f["line"], f["source"])
+        (f["line"], f["source"], f["arxiv"])
         for f in json.loads(result.stdout)["findings"]
         if f["kind"] == "suggested-id"
     ]
-    assert suggested == [(3, "2507.03211")]
+    # The proposal is what arXiv says (source); the entry itself has no id to key it by.
+    assert suggested == [(3, "2507.03211", None)]
 
 
 def test_bad_fail_on_is_usage_error(env: dict[str, str]) -> None:
@@ -139,8 +148,8 @@ def test_network_failure_is_not_an_all_clear(env: dict[str, str], unused_port: i
     down = {**env, "GITHUB_API_URL": f"http://127.0.0.1:{unused_port}"}
     result = scholar(down, "check", "--page", shared_page("about-html.md"), "-f", "json")
     assert result.exit_code == 5
-    kinds = {(f["kind"], f["item"]) for f in json.loads(result.stdout)["findings"]}
-    assert ("unchecked", "liangyuwang/zo2") in kinds
+    kinds = {(f["kind"], f["item"], f["repo"]) for f in json.loads(result.stdout)["findings"]}
+    assert ("unchecked", "liangyuwang/zo2", "liangyuwang/zo2") in kinds
     assert result.stderr.splitlines()[-1] == (
         "scholar: error: some items could not be checked: a source failed and none were stored"
     )

@@ -245,6 +245,57 @@ def test_lint_page_online(env: dict[str, str]) -> None:
     )
 
 
+# --- stable keys -----------------------------------------------------------------------------
+
+# kind, line, and the key a script joins on: "arxiv" (the paper's base id) or "repo".
+Keyed = tuple[str, int, str | None, str | None]
+
+
+def keys(env: dict[str, str], page: Path) -> list[Keyed]:
+    result = run("check", "--page", page, "--format", "json", env=env)
+    assert result.exit_code == 1, result.stderr
+    return [
+        (f["kind"], f["line"], f["arxiv"], f["repo"]) for f in json.loads(result.stdout)["findings"]
+    ]
+
+
+def test_repo_and_badge_findings_carry_the_repository(
+    env: dict[str, str], fake_github: FakeGitHub
+) -> None:
+    limit_github_for(fake_github, "ana/limited-tool")
+    assert keys(env, REPOS) == [
+        ("repo-not-found", 9, None, "ana/gone-tool"),
+        ("renamed", 6, None, "ana/moved-tool"),  # as the page names it: the record's key
+        ("archived", 12, None, "ana/old-tool"),
+        ("stale-badge", 15, None, "ana/static-tool"),
+        ("unchecked", 21, None, "ana/limited-tool"),
+        ("unchecked", 24, None, None),  # a badge that names no repository
+        ("stale-badge", 27, None, "ana/fresh-static"),  # named by its link= parameter
+    ]
+
+
+def test_paper_findings_carry_the_arxiv_id_and_others_null(env: dict[str, str]) -> None:
+    assert keys(env, LINT) == [
+        ("not-found", 27, "2402.02354", None),
+        # Neither id is well-formed, so neither entry has one to key it by.
+        ("malformed-id", 32, None, None),
+        ("malformed-id", 36, None, None),
+        ("empty-title", 41, None, None),
+        ("repo-not-found", 43, None, "ana/untitled"),
+        ("bad-news-date", 6, None, None),
+        ("bad-news-date", 7, None, None),
+        ("bad-news-date", 9, None, None),
+        ("published", 13, "2401.01234", None),
+        ("title-drift", 13, "2401.01234", None),
+        ("duplicate", 18, None, None),
+        ("title-drift", 22, "2401.01234", None),  # linked as v2: the key is the base id
+        ("duplicate", 22, "2401.01234", None),
+        ("id-mismatch", 27, "2402.02354", None),  # the linked id, as `list papers` shows it
+        ("insecure-link", 13, "2401.01234", None),
+        ("insecure-link", 41, None, None),  # on the untitled paper, not on its repository
+    ]
+
+
 # --- every kind ------------------------------------------------------------------------------
 
 

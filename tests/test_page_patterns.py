@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 from conftest import ROOT, fixture_page, needs_shared, run, shared_page
@@ -238,13 +239,15 @@ READER_SOURCES = (
     "models.py",
     "normalize.py",
 )
-READER_DIGEST = {4: "a28003614aabc9ee"}
+READER_DIGEST = {5: "1e1ca20558cab06a"}
 
 
 def test_reader_changes_bump_the_parsed_page_schema() -> None:
     digest = hashlib.sha256()
     for name in READER_SOURCES:
-        digest.update((ROOT / "scholar_cli" / name).read_bytes())
+        # The schema number itself is left out, so bumping it does not move the digest.
+        source = (ROOT / "scholar_cli" / name).read_bytes()
+        digest.update(re.sub(rb"(?m)^READER_SCHEMA = \d+$", b"", source))
     # Once bumped, the schema number is new here, so the message names it as it stands.
     schema = READER_SCHEMA + 1 if READER_SCHEMA in READER_DIGEST else READER_SCHEMA
     assert READER_DIGEST.get(READER_SCHEMA) == digest.hexdigest()[:16], (

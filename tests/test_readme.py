@@ -13,6 +13,8 @@ import shlex
 import pytest
 from conftest import ROOT, run
 
+from scholar_cli.check import KIND_TABLE
+
 _BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 
 
@@ -79,3 +81,35 @@ def test_readme_json_schema_matches_the_output(kind: str) -> None:
     doc = json.loads(result.stdout)
     assert list(doc) == ["schema", "page", "kind", "count", "items"]
     assert list(doc["items"][0]) == _documented_keys(kind)
+
+
+def _table(header: str) -> list[tuple[str, ...]]:
+    """The rows of the README table that starts with `header`, cells stripped."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    start = lines.index(header)
+    assert re.fullmatch(r"\|(?:---\|)+", lines[start + 1]), lines[start + 1]
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        rows.append(tuple(cell.strip() for cell in line.strip().strip("|").split("|")))
+    return rows
+
+
+def test_readme_kind_table_is_the_check_kind_table() -> None:
+    # Same kinds, same order (the order findings are listed in), same severities and wording.
+    assert _table("| kind | severity | when |") == [
+        (kind, k.severity, k.when) for kind, k in KIND_TABLE.items()
+    ]
+
+
+def test_readme_check_json_keys_match_the_output() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r'`scholar check`: `\{"schema": 1, "page": …, "findings": \[\{(.*?)\}, …\]\}`',
+                  readme, re.S)  # fmt: skip
+    assert m
+    result = run("check", "--format", "json", "--offline", "--page",
+                 str(ROOT / "examples" / "about.md"))  # fmt: skip
+    doc = json.loads(result.stdout)
+    assert list(doc) == ["schema", "page", "findings"]
+    assert list(doc["findings"][0]) == re.split(r",\s+", m.group(1))
