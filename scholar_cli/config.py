@@ -132,6 +132,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         where = f"{path}:{m.group('line')}" if m else str(path)
         problem = _TOML_LINE.sub("", str(e)).strip()
         raise ConfigError(f"{where}: invalid TOML: {problem}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte {e.start}); TOML files are UTF-8"
+        ) from None
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
 

@@ -287,12 +287,16 @@ def sort_items(kind: str, items: list[Any], rows: list[dict[str, Any]], spec: st
         value = pair[1][column]
         if isinstance(value, int):
             return (0, value)
-        text = str(value)
+        text = "" if value is None else str(value)
         if column in ("year", "stars", "forks") and text:
             return (0, max(int(v) for v in re.findall(r"\d+", text) or ["0"]))
-        return (1, normalize_text(text)) if text else (2, "")
+        return (1, normalize_text(text))
 
-    pairs = sorted(zip(items, rows, strict=True), key=key, reverse=reverse)
+    pairs = list(zip(items, rows, strict=True))
+    # Blanks go last whichever way the rest is sorted: a missing count is not a small one.
+    blank = [p for p in pairs if p[1][column] in (None, "")]
+    filled = sorted((p for p in pairs if p[1][column] not in (None, "")), key=key, reverse=reverse)
+    pairs = filled + blank
     items[:] = [p[0] for p in pairs]
     rows[:] = [p[1] for p in pairs]
 

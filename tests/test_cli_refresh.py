@@ -326,10 +326,12 @@ def test_text_badges_keep_updating_and_can_go_back_to_static(
     assert "[★ 1.3k](https://github.com/liangyuwang/zo2)" in page.read_text(encoding="utf-8")
     check = scholar(env, "check", "--page", page, "-f", "json", "--offline")
     assert '"kind": "stale-badge"' not in check.stdout
-    # And --badges static turns the text back into a static image inside the same link.
+    # And --badges static turns the text back into a static image inside the same link, in
+    # the social style the badge had before it became text.
     assert scholar(env, "refresh", "--page", page, "--badges", "static").exit_code == 0
     assert (
-        "[![GitHub stars](https://img.shields.io/badge/stars-1.3k-informational?logo=github)]"
+        "[![GitHub stars](https://img.shields.io/badge/stars-1.3k-informational"
+        "?style=social&logo=github)]"
         "(https://github.com/liangyuwang/zo2)"
     ) in page.read_text(encoding="utf-8")
 

@@ -11,7 +11,7 @@ from scholar_cli.commands.fetching import fetch_records, session_factory
 from scholar_cli.commands.pages import load_page
 from scholar_cli.commands.setup import Output, open_store
 from scholar_cli.errors import ExitCode, FetchError
-from scholar_cli.models import Finding, Page
+from scholar_cli.models import SEVERITIES, Finding, Page
 
 if TYPE_CHECKING:
     from scholar_cli.config import Settings
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from scholar_cli.sources.store import RecordStore
 
 FORMATS = ("table", "json", "github")
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+SEVERITY_RANK: dict[str, int] = {s: rank for rank, s in enumerate(SEVERITIES)}  # error first
 FAIL_ON = (*SEVERITY_RANK, "never")
 
 

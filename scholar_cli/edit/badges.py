@@ -235,7 +235,12 @@ def _redraw_text(badge: Badge, count: int, mode: BadgeMode) -> str:
     The span is only the text inside the repository link, so the link stays as it is."""
     if mode != "static":
         return f"{STAR} {format_count(count)}"
-    url = f"https://img.shields.io/badge/stars-{format_count(count)}-informational?logo=github"
+    # A text badge kept no picture to copy, so it gets the look GitHub stars badges have on
+    # most pages (and shields' own github/stars default for the social style).
+    url = (
+        f"https://img.shields.io/badge/stars-{format_count(count)}-informational"
+        "?style=social&logo=github"
+    )
     if badge.syntax == "html":
         return f'<img src="{html.escape(url)}" alt="GitHub stars">'
     return f"![GitHub stars]({url})"

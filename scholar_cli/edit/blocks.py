@@ -54,6 +54,7 @@ class MarkerBlock:
     inner_end: int  # character offset where the closing marker's line starts
     newline: str  # the opening marker's line ending, used for every generated line
     in_html_block: bool  # the marker sits inside an HTML block, where Markdown is not rendered
+    indent: str = ""  # the opening marker's indent: a block in a list item stays in the item
 
 
 def _split_lines(text: str) -> list[str]:
@@ -115,7 +116,7 @@ def find_blocks(text: str, path: object) -> list[MarkerBlock]:
     skip = front_matter_line_count(lines)
     code, inside_html = _code_and_html_lines(lines, skip)
     blocks: list[MarkerBlock] = []
-    open_: tuple[str, dict[str, str], int, int, str] | None = None  # kind, options, line, …
+    open_: tuple[str, dict[str, str], int, int, str, str] | None = None  # kind, options, line, …
     offset = sum(len(line) for line in lines[:skip])
     for index in range(skip, len(lines)):
         raw = lines[index]
@@ -154,7 +155,7 @@ def find_blocks(text: str, path: object) -> list[MarkerBlock]:
                 raise PageError(
                     path, f"closing marker /scholar:{kind} has no opening marker", lineno
                 )
-            open_kind, options, open_line, inner_start, newline = open_
+            open_kind, options, open_line, inner_start, newline, indent = open_
             if kind != open_kind:
                 raise PageError(
                     path,
@@ -172,6 +173,7 @@ def find_blocks(text: str, path: object) -> list[MarkerBlock]:
                     inner_end=line_start,
                     newline=newline,
                     in_html_block=(open_line - 1) in inside_html,
+                    indent=indent,
                 )
             )
             open_ = None
@@ -188,7 +190,8 @@ def find_blocks(text: str, path: object) -> list[MarkerBlock]:
             raise PageError(path, f"scholar:{kind} marker is never closed", lineno)
         options = _parse_options(path, kind, m.group("options"), lineno)
         _check_format(path, kind, options, lineno)
-        open_ = (kind, options, lineno, offset, newline)
+        indent = content[: len(content) - len(content.lstrip(" \t"))]
+        open_ = (kind, options, lineno, offset, newline, indent)
     if open_ is not None:
         raise PageError(path, f"scholar:{open_[0]} marker is never closed", open_[2])
     return blocks
@@ -234,7 +237,7 @@ def render_block(block: MarkerBlock, page: Page, records: Records, path: object)
         raise PageError(path, f"scholar:{block.kind} marker: {problem}", block.line) from None
     table = render_table(rows, columns, fmt, in_page=True)
     nl = block.newline
-    table_lines = table.split("\n")
+    table_lines = [block.indent + line for line in table.split("\n")]
     if html_format:
         return nl.join(table_lines) + nl
     # Blank lines around a Markdown table: it must not run into the marker comments.
