@@ -17,7 +17,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
@@ -70,6 +70,8 @@ class _Fake:
         self.seen: list[Seen] = []
         self._canned: list[tuple[re.Pattern[str], Canned]] = []
         self._lock = threading.Lock()
+        # Called with each request before it is answered (tests look at the world from here).
+        self.on_request: Callable[[Seen], None] | None = None
         server.clear()
         server.expect_request(re.compile(".*")).respond_with_handler(self._handle)
 
@@ -101,6 +103,8 @@ class _Fake:
             headers={k.lower(): v for k, v in request.headers.items()},
             at=time.monotonic(),
         )
+        if self.on_request is not None:
+            self.on_request(seen)
         with self._lock:
             self.seen.append(seen)
             canned = next(
