@@ -12,7 +12,8 @@ from scholar_cli.ids import (
     strip_arxiv_ids,
 )
 from scholar_cli.models import Author, Badge, Link, NewsItem, Paper, Project
-from scholar_cli.page.structure import LEAD_TAG, STAR_TEXT, RawEntry, Seg, line_text
+from scholar_cli.page.entries import STAR_TEXT, RawEntry, Seg, line_text
+from scholar_cli.page.sections import LEAD_TAG
 
 _YEAR_RE = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d])")
 _AUTHOR_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s*;\s*")
