@@ -1,4 +1,5 @@
-"""The walk's vocabulary: what a block of the page is once walked, before any rule reads it.
+"""The walk's vocabulary: what a block of the page is once walked, and how a line of it
+is read as text or cut, before any rule reads it.
 
 Both halves of the reader speak it, the walk that builds entries and the rules that read
 papers, projects and news from them, so it lives apart from either and imports neither.
@@ -82,3 +83,17 @@ def line_text(line: list[Seg]) -> str:
     if len(line) == 1:
         return " ".join(line[0].text.split())
     return " ".join("".join([seg.text for seg in line]).split())
+
+
+def _slice(line: list[Seg], start: int, end: int | None = None) -> list[Seg]:
+    """The segments covering characters [start, end) of the line's text."""
+    out: list[Seg] = []
+    pos = 0
+    stop = end if end is not None else sum(len(seg.text) for seg in line)
+    for seg in line:
+        seg_end = pos + len(seg.text)
+        lo, hi = max(start, pos), min(stop, seg_end)
+        if lo < hi:
+            out.append(Seg(seg.text[lo - pos : hi - pos], seg.bold, seg.href))
+        pos = seg_end
+    return out
