@@ -24,9 +24,10 @@ from scholar_cli.models import (
     Syntax,
 )
 from scholar_cli.page.dialect import choose_dialect, mask_hidden, parse_markdown
+from scholar_cli.page.entries import Image, RawEntry, line_text
 from scholar_cli.page.fields import is_continuation, to_news, to_paper, to_project
 from scholar_cli.page.frontmatter import Source, decode_source, read_source
-from scholar_cli.page.structure import Image, RawEntry, UnreadableHTML, line_text, walk_page
+from scholar_cli.page.structure import UnreadableHTML, walk_page
 
 
 def read_page(

@@ -1,0 +1,192 @@
+"""Headings -> section kinds: which words make a section list papers, projects or news.
+
+The walk asks this of every heading and of every bold line that may stand for one; the word
+lists are long and change on their own, so they are kept away from the walk's mechanics. The
+bracketed venue tag is here because a sub-heading that opens with one is a paper, not a group;
+the field rules read the same tag off an entry's first line.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scholar_cli.models import SectionKind
+from scholar_cli.normalize import fold_accents
+
+# Word stems: a heading matches a stem when one of its words starts with it. The first group
+# that matches decides, in this order, so "Publications and Talks" lists papers, "Conference
+# Reviewer" and "Research Interests" list none, and a bare "Research" or "Journal" lists papers.
+_SECTION_WORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
+    (
+        "papers",
+        (
+            "publication",
+            "paper",
+            "preprint",
+            "manuscript",
+            "article",
+            "thesis",
+            "theses",
+            "dissertation",
+            "bibliography",
+            "technical report",
+            "tech report",
+            "working paper",
+            "book chapter",
+            "proceeding",
+            r"pubs\b",
+            "under review",
+            "submitted",
+            "in submission",
+            "in preparation",
+            "peer-reviewed",
+            "peer reviewed",
+            "refereed",
+            "in progress",
+        ),
+    ),
+    (
+        "other",
+        (
+            "award",
+            "honor",
+            "honour",
+            "prize",
+            "scholarship",
+            "fellowship",
+            "grant",
+            "funding",
+            "service",
+            "review",
+            "talk",
+            "presentation",
+            "lecture",
+            "seminar",
+            "keynote",
+            "tutorial",
+            "teaching",
+            "course",
+            "education",
+            "experience",
+            "employment",
+            "internship",
+            "position",
+            "appointment",
+            "student",
+            "mentor",
+            "supervis",
+            "advis",
+            "contact",
+            "interest",
+            r"bio\b",
+            "biograph",
+            "about",
+            "skill",
+            "hobb",
+            "misc",
+            "activit",
+            "outreach",
+            "media",
+            "press",
+            "patent",
+            "blog",
+            "vita",
+            "resume",
+            "membership",
+            "affiliation",
+            "visit",
+            "collaborat",
+            "acknowledg",
+            "certific",
+            "competition",
+            "volunteer",
+            "leadership",
+            "organiz",
+            "organis",
+            "committee",
+            "statement",
+            "group",
+            "people",
+            "team",
+            "member",
+            "news coverage",
+            "invited",
+            "poster session",
+            "friends",
+            r"links\b",
+            r"cv\b",
+            r"notes\b",
+            "pipeline",
+            "planned",
+        ),
+    ),
+    (
+        "projects",
+        (
+            "project",
+            "software",
+            "open source",
+            "opensource",
+            "open-source",
+            "code",
+            "tool",
+            "librar",
+            "repositor",
+            "demo",
+        ),
+    ),
+    ("news", ("news", "update", "announcement", "what's new", "whats new")),
+    ("papers", ("research", "journal", "conference", "workshop", "selected work")),
+)
+
+
+_SECTION_RES: tuple[tuple[SectionKind, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(r"(?<![\w])(?:" + "|".join(stems) + ")")) for kind, stems in _SECTION_WORDS
+)
+
+
+def heading_words(heading: str) -> str:
+    """ "📝 Selected Publications {#pubs}" -> "selected publications": what a heading says."""
+    words = fold_accents(heading).lower()
+    return " ".join(re.sub(r"[^\w' -]+", " ", words).split())
+
+
+# Headings that name a field of work: a section of prose at the top ("Research Focus"), but
+# under Publications only a group of papers ("Research Direction 1: Agentic Search").
+_TOPIC_RE = re.compile(r"(?<![\w])(?:focus|areas?\b|direction|overview|topics?\b|theme|agenda)")
+
+
+# A bracketed tag before a title: "[ICLR'25]", "(NeurIPS 2024)", "【CVPR】", "(2025+)".
+LEAD_TAG = re.compile(r"^\s*(?:[\[(【]\s*(?P<tag>[^\[\]()【】]{1,40}?)\s*[\])】])\s*[:\-–—|]?\s*")
+
+
+def _is_paper_heading(text: str, has_links: bool) -> bool:
+    """A sub-heading that names a paper rather than a group of them: it links somewhere or opens
+    with a venue tag ("[ICML'24] Effects of …"), and reads like a title, not "2024" or a topic."""
+    words = text.split()
+    if len(words) < 4 or _TOPIC_RE.search(text.lower()):
+        return False
+    if LEAD_TAG.match(text):
+        return True
+    return has_links and section_kind(text) is None
+
+
+def section_kind(
+    heading: str, paper_sections: tuple[str, ...] = (), *, topic: SectionKind | None = "other"
+) -> SectionKind | None:
+    """ "📝 Selected Publications" -> "papers"; "Reviewer Service" -> "other"; "Jane Doe" -> None.
+
+    `paper_sections` (from the config) are headings the words would not give: a heading that
+    contains one of them lists papers."""
+    words = heading_words(heading)
+    for name in paper_sections:
+        if heading_words(name) and heading_words(name) in words:
+            return "papers"
+    for index, (kind, pattern) in enumerate(_SECTION_RES):
+        if index == len(_SECTION_RES) - 1 and _TOPIC_RE.search(words):
+            return topic  # a field of work: `topic` says what it is where it stands
+        # The last rule's words ("Research", "Journal") name papers only in short headings:
+        # "Mini Programs for Research" does not.
+        if pattern.search(words) and (index < len(_SECTION_RES) - 1 or len(words.split()) <= 3):
+            return kind
+    return None
