@@ -142,13 +142,6 @@ def test_sort_puts_blanks_last_in_both_directions(tmp_path: Path) -> None:
             "--sort",
             spec,
         )
-        assert (
-            result.stdout.split()
-            == ["title", *order.split(","), "Undated", "Work"][:1]
-            + [f"{t} Work" for t in order.split(",")]
-            + ["Undated Work"]
-            or True
-        )
         titles = result.stdout.splitlines()[1:]
         assert titles == [f"{t} Work" for t in order.split(",")] + ["Undated Work"]
 

@@ -1,0 +1,15 @@
+"""The shape of the code, held: small modules (issue 9 asks for none over 500 lines)."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+
+LIMIT = 500
+
+
+def test_no_module_is_over_500_lines() -> None:
+    sizes = {
+        path.relative_to(ROOT).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+        for path in (ROOT / "scholar_cli").rglob("*.py")
+    }
+    assert {name: n for name, n in sizes.items() if n > LIMIT} == {}
