@@ -36,6 +36,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--page", type=Path, default=SHARED_PAGE)
+    parser.add_argument(
+        "--show-imports", type=int, default=0, metavar="N", help="print the N costliest imports"
+    )
     args = parser.parse_args()
     scholar = [sys.executable, "-m", "scholar_cli", "list", "papers", "--page", str(args.page)]
     floor = [sys.executable, "-c", "import typer, diskcache, tabulate"]
@@ -68,8 +71,14 @@ def main() -> None:
                 if name in HEAVY
             }
         )
+        if args.show_imports:
+            rows = [line.split("|") for line in traced.stderr.splitlines() if "|" in line]
+            costs = [(int(r[0].split(":")[1]), r[2].rstrip()) for r in rows[1:]]
+            for us, name in sorted(costs, reverse=True)[: args.show_imports]:
+                print(f"  {us / 1000:6.1f} ms self  {name}")
         warm, base = [], []
         for _ in range(args.runs):
+            # Pairs, run back to back, so a noisy moment slows both sides of one pair.
             warm.append(_time(scholar, env))
             base.append(_time(floor, env))
         if server.counts.total():
@@ -78,7 +87,8 @@ def main() -> None:
     print(f"heavy modules imported by a warm run: {', '.join(imported) or 'none'}")
     print(f"warm `scholar list papers` median: {warm_ms:.0f} ms ({args.runs} runs)")
     print(f"`import typer, diskcache, tabulate` median: {base_ms:.0f} ms ({args.runs} runs)")
-    print(f"ratio: {warm_ms / base_ms:.2f}x")
+    ratio = statistics.median(w / b for w, b in zip(warm, base, strict=True))
+    print(f"median of paired ratios: {ratio:.2f}x (ratio of medians {warm_ms / base_ms:.2f}x)")
 
 
 if __name__ == "__main__":
