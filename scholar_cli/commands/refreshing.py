@@ -20,6 +20,7 @@ from scholar_cli.errors import ExitCode, FetchError, WriteError
 if TYPE_CHECKING:
     from scholar_cli.config import Settings
     from scholar_cli.console import Console
+    from scholar_cli.models import Page
     from scholar_cli.sources.options import FetchOptions
     from scholar_cli.sources.store import RecordStore
 
@@ -53,14 +54,17 @@ def _plan(
     settings: Settings,
     outcome: FetchOutcome,
     fix_links: bool,
+    page: Page | None = None,
 ) -> _Plan:
-    """Every new byte of the page and the data file, from `original` and the records."""
+    """Every new byte of the page and the data file, from `original` (read as `page`, when
+    the caller already parsed it) and the records."""
     from scholar_cli.edit.badges import renamed_repos, rewrite_badges, star_counts
     from scholar_cli.edit.blocks import render_blocks
     from scholar_cli.edit.datafile import render_data_file
     from scholar_cli.page import parse_page
 
-    page = parse_page(page_path, original, **reader_args(settings))
+    if page is None:
+        page = parse_page(page_path, original, **reader_args(settings))
     records = outcome.records
     warnings: list[str] = []
     badged, badge_warnings = rewrite_badges(
@@ -116,7 +120,7 @@ def run_refresh(
     needs_papers = settings.data is not None or any(b.kind == "papers" for b in blocks)
     ids = list(dict.fromkeys(p.arxiv.id for p in page.papers if p.arxiv)) if needs_papers else []
     outcome = fetch_records(ids, [r.repo for r in page.repos], options, store, console)
-    plan = _plan(original, page_path, settings, outcome, fix_links)
+    plan = _plan(original, page_path, settings, outcome, fix_links, page)
     warnings = [*outcome.warnings, *plan.warnings]
 
     def result(
