@@ -176,6 +176,22 @@ def _console(quiet: bool, verbose: bool) -> "Console":
     return Console(quiet=quiet, verbose=verbose)
 
 
+WideOption = Annotated[
+    bool,
+    typer.Option("--wide", help="Whole values in the table, however wide the terminal."),
+]
+
+
+def _table_width(wide: bool) -> int | None:
+    """The terminal's width to fit tables to; None (whole values) with --wide or when the
+    output goes to a pipe or file."""
+    if wide or not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
 def _emit(output: "Output") -> None:
     """Print what a verb produced, then exit as it says (its error after its text)."""
     if output.stdout:
@@ -237,6 +253,7 @@ def list_command(
     refresh: RefreshOption = False,
     max_age: MaxAgeOption = None,
     deadline: DeadlineOption = None,
+    wide: WideOption = False,
     cache_dir: CacheDirOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -267,6 +284,7 @@ def list_command(
             output_format=output_format,
             tablefmt=tablefmt,
             no_fetch=no_fetch,
+            width=_table_width(wide),
         )
     )
 
@@ -353,6 +371,7 @@ def check_command(
     refresh: RefreshOption = False,
     max_age: MaxAgeOption = None,
     deadline: DeadlineOption = None,
+    wide: WideOption = False,
     cache_dir: CacheDirOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -374,6 +393,7 @@ def check_command(
             output_format=output_format,
             fail_on=fail_on,
             suggest=suggest,
+            width=_table_width(wide),
         )
     )
 

@@ -33,6 +33,7 @@ _MARKDOWN_ESCAPES = str.maketrans(
     }
 )
 _HTML_SPECIALS = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ONE_LINE: dict[int, str] = {}  # no escaping beyond keeping each cell on one line
 # Formats whose output is Markdown: a page renders their cells as Markdown inline text.
 MARKDOWN_TABLE_FORMATS = frozenset({"github", "pipe"})
 HTML_TABLE_FORMATS = frozenset({"html", "unsafehtml"})
@@ -41,7 +42,13 @@ LATEX_TABLE_FORMATS = frozenset({"latex", "latex_booktabs", "latex_longtable"})
 
 
 def render_table(
-    rows: Sequence[dict[str, Any]], columns: Sequence[str], tablefmt: str, *, in_page: bool = False
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str],
+    tablefmt: str,
+    *,
+    in_page: bool = False,
+    width: int | None = None,
+    shrink: Sequence[str] = (),
 ) -> str:
     """The one table renderer, for `list` and for marker blocks alike.
 
@@ -50,7 +57,6 @@ def render_table(
     (latex_raw is written as latex). `in_page`: the table goes into a Markdown page, where
     whatever the format, inline HTML would be live, so HTML's specials become entities.
     """
-    from tabulate import tabulate
 
     fmt = "latex" if tablefmt == "latex_raw" else tablefmt
     if fmt in MARKDOWN_TABLE_FORMATS:
@@ -62,9 +68,54 @@ def render_table(
     else:
         escape = None
     body = [[_cell(row[c], escape) for c in columns] for row in rows]
-    # disable_numparse: tabulate would print arXiv id 0704.0001 as 704.0001 and 2104.12255
-    # as 2104.12.
-    return tabulate(body, headers=list(columns), tablefmt=fmt, disable_numparse=True)
+    return fit_table(body, list(columns), fmt, width, shrink)
+
+
+def fit_table(
+    body: list[list[str]],
+    headers: list[str],
+    tablefmt: str,
+    width: int | None = None,
+    shrink: Sequence[str] = (),
+) -> str:
+    """tabulate, and when `width` is given (a terminal's), the `shrink` columns shortened
+    with "…", first in the list first, each to no less than 10 characters (or its header),
+    until every line fits (or nothing more can give). Without `width`, values are whole."""
+    from tabulate import tabulate
+
+    def draw(cells: list[list[str]]) -> str:
+        # disable_numparse: tabulate would print arXiv id 0704.0001 as 704.0001 and
+        # 2104.12255 as 2104.12.
+        return tabulate(cells, headers=headers, tablefmt=tablefmt, disable_numparse=True)
+
+    text = draw(body)
+    if width is None or not body:
+        return text
+    excess = max(map(len, text.splitlines())) - width
+    if excess <= 0:
+        return text
+    limits: dict[int, int] = {}
+    for name in shrink:
+        if name not in headers:
+            continue
+        i = headers.index(name)
+        # tabulate gives a header two spaces more than its text, so that is its floor too.
+        header = len(headers[i]) + 2
+        natural = max(header, *(len(row[i]) for row in body))
+        give = min(natural - max(header, _FLOOR), excess)
+        if give > 0:
+            limits[i] = natural - give
+            excess -= give
+        if excess <= 0:
+            break
+    cut = [
+        [_short(cell, limits[i]) if i in limits else cell for i, cell in enumerate(row)]
+        for row in body
+    ]
+    return draw(cut)
+
+
+_FLOOR = 10  # a shortened column keeps at least this many characters
 
 
 def render_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
@@ -95,9 +146,13 @@ def _cell(value: Any, escape: dict[int, str] | None = None) -> str:
     return text.replace("\r\n", " ").translate(_LINE_BREAKS).translate(escape)
 
 
-def render_findings(findings: Sequence[Finding]) -> str:
-    """Findings grouped by severity (they arrive sorted), then a one-line count."""
-    from tabulate import tabulate
+# Which columns of `check` give way first on a narrow terminal.
+FINDING_SHRINK = ("fix", "source says", "page says", "item")
+
+
+def render_findings(findings: Sequence[Finding], width: int | None = None) -> str:
+    """Findings grouped by severity (they arrive sorted), then a one-line count; fitted to
+    `width` (a terminal's) by shortening the fix, then what the source and page say."""
 
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
     summary = ", ".join(
@@ -105,12 +160,10 @@ def render_findings(findings: Sequence[Finding]) -> str:
     )
     if not findings:
         return f"no findings ({summary})"
-    rows = [
-        [f.severity, f.line, f.kind, _short(f.item), _short(f.page), _short(f.source), f.fix]
-        for f in findings
-    ]
+    rows = [[f.severity, str(f.line), f.kind, f.item, f.page, f.source, f.fix] for f in findings]
     headers = ["severity", "line", "kind", "item", "page says", "source says", "fix"]
-    table = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
+    rows = [[_cell(cell, _ONE_LINE) for cell in row] for row in rows]
+    table = fit_table(rows, headers, "simple", width, FINDING_SHRINK)
     return f"{table}\n\n{summary}"
 
 

@@ -46,11 +46,29 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "repos": ("repo", "line", "count", "badges"),
 }
 FETCHED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "papers": ("version", "updated", "category", "published_as", "stars"),
+    # updated and category on request (-c): a default table has to fit a terminal.
+    "papers": ("version", "published_as", "stars"),
     "projects": ("stars", "forks", "archived", "pushed"),
     "news": (),
     "repos": ("stars", "forks", "archived", "pushed"),
 }
+# What marker blocks without `columns=` have always shown: kept, so pages do not churn.
+BLOCK_FETCHED_COLUMNS: dict[str, tuple[str, ...]] = {
+    **FETCHED_COLUMNS,
+    "papers": ("version", "updated", "category", "published_as", "stars"),
+}
+# Long text columns, in the order they give way on a narrow terminal (the title last).
+SHRINK: dict[str, tuple[str, ...]] = {
+    "papers": (
+        "authors", "links", "section", "category", "published_as", "venue", "repos", "title",
+    ),
+    "projects": (
+        "description", "mentions", "badges", "section", "pushed", "archived", "forks", "stars",
+        "repos", "title",
+    ),
+    "news": ("text", "links", "section"),
+    "repos": ("used_by", "badges", "pushed", "archived", "forks", "stars"),
+}  # fmt: skip
 _YEAR_SPEC = re.compile(r"^(?P<lo>\d{4})?(?:(?P<range>\.\.)(?P<hi>\d{4})?)?$")
 
 

@@ -94,6 +94,7 @@ def run_check(
     output_format: str = "table",
     fail_on: str = "error",
     suggest: bool = False,
+    width: int | None = None,
 ) -> Output:
     """The whole verb: findings rendered as asked, and the exit rule."""
     from scholar_cli import render
@@ -110,7 +111,7 @@ def run_check(
     elif output_format == "github":
         text = "\n".join(render.github_annotation(str(page_path), f) for f in findings)
     else:
-        text = render.render_findings(findings)
+        text = render.render_findings(findings, width)
     code = exit_code(findings, fail_on)
     error = None
     if code == ExitCode.OK and result.failed:

@@ -14,6 +14,7 @@ from scholar_cli.models import Page
 from scholar_cli.views import (
     KINDS,
     ROW_BUILDERS,
+    SHRINK,
     Filters,
     Records,
     item_json,
@@ -97,8 +98,11 @@ def run_list(
     output_format: str = "table",
     tablefmt: str = "simple",
     no_fetch: bool = False,
+    width: int | None = None,
 ) -> Output:
-    """The whole verb: read, fetch what the columns need, render in the format asked for."""
+    """The whole verb: read, fetch what the columns need, render in the format asked for.
+
+    `width`: a terminal's width, to fit a table to (None: every value whole)."""
     from scholar_cli import render
 
     records = None
@@ -128,7 +132,11 @@ def run_list(
         text = ""
     else:
         fmt = "github" if output_format == "markdown" else tablefmt
-        text = render.render_table(listing.rows, listing.columns, fmt)
+        # Markdown is for pasting: whole values, whatever the terminal.
+        fit = None if output_format == "markdown" else width
+        text = render.render_table(
+            listing.rows, listing.columns, fmt, width=fit, shrink=SHRINK[kind]
+        )
     # The table is printed with what could be had; the exit code tells cron it is partial.
     error = (
         FetchError("some records could not be fetched and none were stored (see above)")

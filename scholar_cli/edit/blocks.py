@@ -22,9 +22,9 @@ from scholar_cli.grammar import MARKER, MARKER_ANY_CASE, MARKER_START, front_mat
 from scholar_cli.models import Page
 from scholar_cli.render import HTML_TABLE_FORMATS, render_table
 from scholar_cli.views import (
+    BLOCK_FETCHED_COLUMNS,
     COLUMNS,
     DEFAULT_COLUMNS,
-    FETCHED_COLUMNS,
     KINDS,
     ROW_BUILDERS,
     Filters,
@@ -227,7 +227,7 @@ def render_block(block: MarkerBlock, page: Page, records: Records, path: object)
         else:
             # Without `line`: entries below a block move whenever the table above them grows,
             # and a column that changes because the table changed would never settle.
-            default = DEFAULT_COLUMNS[block.kind] + FETCHED_COLUMNS[block.kind]
+            default = DEFAULT_COLUMNS[block.kind] + BLOCK_FETCHED_COLUMNS[block.kind]
             columns = tuple(c for c in default if c != "line" and c in COLUMNS[block.kind])
         items = select(page, block.kind, filters, records)
         rows = [ROW_BUILDERS[block.kind](item, records) for item in items]
