@@ -7,6 +7,7 @@ The file sits next to the page (or in the folder scholar runs in):
     badges = "static"              # keep | static | text
     arxiv_max_age = "1d"           # seconds, or a number with s, m, h or d
     github_max_age = 3600
+    deadline = "30s"               # network time per source per run, then stored records
     data = "_data/scholar.yml"     # .json, .yml or .yaml; relative to this file
     owner = "Liangyu Wang"
     paper_sections = ["My Work"]   # headings that list papers although their words do not say so
@@ -56,6 +57,7 @@ class Settings:
     badges: BadgeMode = "keep"  # nothing configured: dynamic badges stay dynamic
     arxiv_max_age: float = defaults.ARXIV_MAX_AGE
     github_max_age: float = defaults.GITHUB_MAX_AGE
+    deadline: float | None = None  # None: $SCHOLAR_DEADLINE, else defaults.DEADLINE
     data: Path | None = None  # data file to write, if any
     owner: str | None = None  # the page owner's name as papers write it
     paper_sections: tuple[str, ...] = ()  # extra headings that list papers
@@ -87,7 +89,7 @@ def _check_value(key: str, value: Any, base: Path) -> Any:
         if value not in BADGE_MODES:
             raise ValueError(f"must be one of {', '.join(BADGE_MODES)}")
         return value
-    if key in ("arxiv_max_age", "github_max_age"):
+    if key in ("arxiv_max_age", "github_max_age", "deadline"):
         if isinstance(value, bool):
             raise ValueError("must be seconds or a duration like 60m, 24h, 1d")
         if isinstance(value, int | float):

@@ -104,6 +104,10 @@ def resolve(
         "arxiv_max_age": settings.arxiv_max_age if max_age is None else max_age,
         "github_max_age": settings.github_max_age if max_age is None else max_age,
     }
+    # The deadline: the flag, else $SCHOLAR_DEADLINE (from_env read it), else the file, else
+    # the default: defaults < file < environment < flags, like every other value.
+    if deadline is None and not os.environ.get("SCHOLAR_DEADLINE", "").strip():
+        deadline = settings.deadline
     if deadline is not None:
         if "deadline" not in {f.name for f in dataclasses.fields(FetchOptions)}:
             raise UsageError("--deadline is not supported by this build")
