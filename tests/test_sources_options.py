@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from scholar_cli.errors import ConfigError, ExitCode
-from scholar_cli.sources.options import FetchOptions, default_cache_dir, describe_age
+from scholar_cli.sources.options import (
+    FetchOptions,
+    default_cache_dir,
+    describe_age,
+    redact_url,
+)
 
 TOKEN = "ghp_optionsTestToken0123456789"
 
@@ -112,6 +117,55 @@ def test_the_token_never_shows_in_repr(tmp_path: Path) -> None:
             "GITHUB_API_URL must be an http(s) URL; got 'ftp://api.github.com'",
         ),
         (
+            {"GITHUB_API_URL": "http://[::1"},
+            "GITHUB_API_URL must be an http(s) URL; got 'http://[::1'",
+        ),
+        (
+            {"SCHOLAR_ARXIV_API_URL": "http://127.0.0.1:99999/api/query"},
+            "SCHOLAR_ARXIV_API_URL must have a port from 1 to 65535; "
+            "got 'http://127.0.0.1:99999/api/query'",
+        ),
+        (
+            {"GITHUB_API_URL": "http://127.0.0.1:abc"},
+            "GITHUB_API_URL must have a port from 1 to 65535; got 'http://127.0.0.1:abc'",
+        ),
+        (
+            {"GITHUB_API_URL": "https://ghe.example.com:0/api/v3"},
+            "GITHUB_API_URL must have a port from 1 to 65535; "
+            "got 'https://ghe.example.com:0/api/v3'",
+        ),
+        (
+            {"SCHOLAR_ARXIV_API_URL": "https://ana:hunter2@[::1/api/query"},
+            "SCHOLAR_ARXIV_API_URL must be an http(s) URL; got 'https://***@[::1/api/query'",
+        ),
+        (
+            {"GITHUB_API_URL": "https://ana:hunter2@ghe.example.com:70000"},
+            "GITHUB_API_URL must have a port from 1 to 65535; "
+            "got 'https://***@ghe.example.com:70000'",
+        ),
+        (
+            {"GITHUB_TOKEN": "ghp_has_token", "GITHUB_API_URL": "http://ghe.example.com/api/v3"},
+            "GITHUB_API_URL is plain http to a host that is not loopback: the token in "
+            "GITHUB_TOKEN would travel unencrypted (use https); got 'http://ghe.example.com/api/v3'",
+        ),
+        (
+            {"GH_TOKEN": "ghp_has_token", "GITHUB_API_URL": "http://10.0.0.7:8080"},
+            "GITHUB_API_URL is plain http to a host that is not loopback: the token in "
+            "GH_TOKEN would travel unencrypted (use https); got 'http://10.0.0.7:8080'",
+        ),
+        (
+            {"SCHOLAR_DEADLINE": "soon"},
+            "SCHOLAR_DEADLINE must be seconds (0 or more) or 'none'; got 'soon'",
+        ),
+        (
+            {"SCHOLAR_DEADLINE": "-1"},
+            "SCHOLAR_DEADLINE must be seconds (0 or more) or 'none'; got '-1'",
+        ),
+        (
+            {"SCHOLAR_DEADLINE": "inf"},
+            "SCHOLAR_DEADLINE must be seconds (0 or more) or 'none'; got 'inf'",
+        ),
+        (
             {"GH_TOKEN": "ghp_has space"},
             "GH_TOKEN must be a single word of visible ASCII characters (it goes into an HTTP "
             "header)",
@@ -124,6 +178,7 @@ def test_bad_values_name_the_variable(env: dict[str, str], message: str, tmp_pat
     assert raised.value.message == message
     assert raised.value.exit_code == ExitCode.CONFIG
     assert "ghp_has" not in raised.value.message
+    assert "hunter2" not in raised.value.message
 
 
 @pytest.mark.parametrize(
@@ -167,3 +222,57 @@ def test_default_cache_dir(tmp_path: Path) -> None:
 )
 def test_describe_age(seconds: float, text: str) -> None:
     assert describe_age(seconds) == text
+
+
+def test_deadline_default_environment_and_none(tmp_path: Path) -> None:
+    assert FetchOptions(cache_dir=tmp_path).deadline == 30.0
+    assert FetchOptions.from_env({}, cache_dir=tmp_path).deadline == 30.0
+
+    def deadline(raw: str) -> float | None:
+        return FetchOptions.from_env({"SCHOLAR_DEADLINE": raw}, cache_dir=tmp_path).deadline
+
+    assert (deadline("5"), deadline(" 2.5 "), deadline("0")) == (5.0, 2.5, 0.0)
+    assert deadline("none") is None
+    assert deadline("None") is None
+    assert FetchOptions(cache_dir=tmp_path, deadline=None).deadline is None
+    for bad in (-1.0, float("nan"), float("inf")):
+        with pytest.raises(ConfigError) as raised:
+            FetchOptions(cache_dir=tmp_path, deadline=bad)
+        assert raised.value.message == (
+            f"deadline must be zero or more seconds, or None; got {bad}"
+        )
+
+
+def test_a_token_travels_over_plain_http_only_to_loopback(tmp_path: Path) -> None:
+    for url in ("http://127.0.0.1:8080", "http://localhost:8080/api", "http://[::1]:8080"):
+        env = {"GITHUB_TOKEN": TOKEN, "GITHUB_API_URL": url}
+        assert FetchOptions.from_env(env, cache_dir=tmp_path).github_api_url == url
+    # Without a token plain http goes anywhere (nothing secret travels).
+    plain = {"GITHUB_API_URL": "http://ghe.example.com/api/v3"}
+    assert FetchOptions.from_env(plain, cache_dir=tmp_path).github_token is None
+    with pytest.raises(ConfigError) as raised:
+        FetchOptions(
+            cache_dir=tmp_path, github_api_url="http://ghe.example.com", github_token=TOKEN
+        )
+    assert raised.value.message == (
+        "github_api_url is plain http to a host that is not loopback: the token in "
+        "github_token would travel unencrypted (use https); got 'http://ghe.example.com'"
+    )
+    assert TOKEN not in raised.value.message
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://api.github.com", "https://api.github.com"),
+        ("http://ana:hunter2@127.0.0.1:8000/api", "http://***@127.0.0.1:8000/api"),
+        ("http://ana@127.0.0.1/", "http://***@127.0.0.1/"),
+        ("http://ana:p@ss@h.example/x?next=a@b", "http://***@h.example/x?next=a@b"),
+        ("http://h.example/a@b", "http://h.example/a@b"),
+        ("http://h.example?to=a@b#c@d", "http://h.example?to=a@b#c@d"),
+        ("http://ana:hunter2@[::1", "http://***@[::1"),
+        ("not a url @ all", "not a url @ all"),
+    ],
+)
+def test_redact_url_hides_user_and_password(url: str, shown: str) -> None:
+    assert redact_url(url) == shown

@@ -26,7 +26,7 @@ from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from scholar_cli import __version__
-from scholar_cli.sources.options import EventHook, FetchOptions, HttpEvent
+from scholar_cli.sources.options import EventHook, FetchOptions, HttpEvent, redact_url
 
 USER_AGENT = f"scholar-cli/{__version__} (+https://github.com/scholar-cli/scholar)"
 GITHUB_ACCEPT = "application/vnd.github+json"
@@ -178,7 +178,7 @@ class _PolicyAdapter(HTTPAdapter):
         log.info(
             "retrying %s %s after %s in %.1f s",
             last.method if last else "GET",
-            last.url if last else "?",
+            redact_url(last.url or "?") if last else "?",
             cause,
             retry.planned_wait(response),
         )
@@ -193,7 +193,8 @@ class _PolicyAdapter(HTTPAdapter):
         seconds = time.monotonic() - started
         attempts = 1 + getattr(self._local, "retries", 0)
         method = request.method or "GET"
-        url = request.url or ""
+        # A user name and password in an API URL are credentials: logs and events never hold them.
+        url = redact_url(request.url or "")
         tries = f", {attempts} attempts" if attempts > 1 else ""
         if error is None:
             log.info("%s %s -> %s (%.2f s%s)", method, url, status, seconds, tries)

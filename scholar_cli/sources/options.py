@@ -30,6 +30,9 @@ ARXIV_MIN_DELAY = 3.0
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF = 0.5
+# Seconds one source (arXiv, GitHub, the title search) may spend sending: a stalled service
+# would otherwise hold a command for (retries + 1) × the read timeout, over two minutes.
+DEFAULT_DEADLINE = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +56,18 @@ class FetchOptions:
     backoff: float = DEFAULT_BACKOFF
     arxiv_delay: float = ARXIV_MIN_DELAY
     github_workers: int = 4
+    deadline: float | None = DEFAULT_DEADLINE  # seconds per source; None: no deadline
 
     def __post_init__(self) -> None:
         for name in ("arxiv_api_url", "github_api_url"):
-            if _url_problem(getattr(self, name)):
-                raise ConfigError(f"{name} must be an http(s) URL; got {getattr(self, name)!r}")
-        if self.github_token is not None and _token_problem(self.github_token):
-            # Never echo the value: it is a credential.
-            raise ConfigError(f"github_token {_token_problem(self.github_token)}")
+            if problem := _url_problem(getattr(self, name)):
+                raise ConfigError(f"{name} {problem}")
+        if self.github_token is not None:
+            if problem := _token_problem(self.github_token):
+                # Never echo the value: it is a credential.
+                raise ConfigError(f"github_token {problem}")
+            if problem := _plain_http_problem(self.github_api_url, "github_token"):
+                raise ConfigError(f"github_api_url {problem}")
         if len(self.timeout) != 2 or not all(_positive(t) for t in self.timeout):
             raise ConfigError(
                 f"timeout must be two positive numbers of seconds; got {self.timeout}"
@@ -77,6 +84,10 @@ class FetchOptions:
             raise ConfigError(f"github_workers must be at least 1; got {self.github_workers}")
         if problem := _arxiv_delay_problem(self.arxiv_delay, self.arxiv_api_url):
             raise ConfigError(f"arxiv_delay {problem}")
+        if self.deadline is not None and not (math.isfinite(self.deadline) and self.deadline >= 0):
+            raise ConfigError(
+                f"deadline must be zero or more seconds, or None; got {self.deadline}"
+            )
 
     @classmethod
     def from_env(
@@ -89,6 +100,8 @@ class FetchOptions:
     ) -> FetchOptions:
         """Options from the environment (SCHOLAR_*, GITHUB_API_URL, GITHUB_TOKEN/GH_TOKEN).
 
+        SCHOLAR_DEADLINE is seconds per source, or `none` for no deadline.
+
         Unset or empty variables keep the defaults. A bad value raises ConfigError naming the
         variable. Other settings (max ages, workers) come from `dataclasses.replace` afterwards.
         """
@@ -99,11 +112,11 @@ class FetchOptions:
             return value or None
 
         arxiv_url = get("SCHOLAR_ARXIV_API_URL") or DEFAULT_ARXIV_API_URL
-        if _url_problem(arxiv_url):
-            raise ConfigError(f"SCHOLAR_ARXIV_API_URL must be an http(s) URL; got {arxiv_url!r}")
+        if problem := _url_problem(arxiv_url):
+            raise ConfigError(f"SCHOLAR_ARXIV_API_URL {problem}")
         github_url = get("GITHUB_API_URL") or DEFAULT_GITHUB_API_URL
-        if _url_problem(github_url):
-            raise ConfigError(f"GITHUB_API_URL must be an http(s) URL; got {github_url!r}")
+        if problem := _url_problem(github_url):
+            raise ConfigError(f"GITHUB_API_URL {problem}")
 
         token = None
         for name in ("GITHUB_TOKEN", "GH_TOKEN"):
@@ -111,6 +124,8 @@ class FetchOptions:
             if token is not None:
                 if problem := _token_problem(token):
                     raise ConfigError(f"{name} {problem}")
+                if problem := _plain_http_problem(github_url, name):
+                    raise ConfigError(f"GITHUB_API_URL {problem}")
                 break
 
         timeout = DEFAULT_TIMEOUT
@@ -140,6 +155,14 @@ class FetchOptions:
             if problem := _arxiv_delay_problem(delay, arxiv_url):
                 raise ConfigError(f"SCHOLAR_ARXIV_DELAY {problem}; got {raw!r}")
 
+        deadline: float | None = DEFAULT_DEADLINE
+        if (raw := get("SCHOLAR_DEADLINE")) is not None:
+            deadline = None if raw.lower() == "none" else _parse_seconds(raw, -1.0)
+            if deadline is not None and deadline < 0:
+                raise ConfigError(
+                    f"SCHOLAR_DEADLINE must be seconds (0 or more) or 'none'; got {raw!r}"
+                )
+
         return cls(
             cache_dir=cache_dir if cache_dir is not None else default_cache_dir(env),
             arxiv_api_url=arxiv_url,
@@ -151,6 +174,7 @@ class FetchOptions:
             retries=retries,
             backoff=backoff,
             arxiv_delay=delay,
+            deadline=deadline,
         )
 
 
@@ -238,9 +262,47 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
-def _url_problem(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme not in ("http", "https") or not parts.hostname or bool(parts.query)
+def redact_url(url: str) -> str:
+    """`url` with its user name and password (if any) shown as `***`: for logs and messages.
+
+    Works on the text, not through urlsplit, so it also masks URLs urlsplit rejects. Like
+    urlsplit, the authority ends at the first `/`, `?` or `#`, and the user part at its last `@`.
+    """
+    scheme, slashes, rest = url.partition("//")
+    if not slashes:
+        return url
+    end = min((i for i in map(rest.find, "/?#") if i >= 0), default=len(rest))
+    at = rest.rfind("@", 0, end)
+    return url if at < 0 else f"{scheme}//***@{rest[at + 1 :]}"
+
+
+def _url_problem(url: str) -> str | None:
+    """What is wrong with an API URL, ending in the URL as given (credentials masked)."""
+    shown = redact_url(url)
+    try:
+        parts = urlsplit(url)  # raises ValueError for a broken [IPv6] host
+    except ValueError:
+        return f"must be an http(s) URL; got {shown!r}"
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        return f"must be an http(s) URL; got {shown!r}"
+    try:
+        port = parts.port  # raises ValueError when out of range or not a number
+    except ValueError:
+        port = 0
+    if port == 0:
+        return f"must have a port from 1 to 65535; got {shown!r}"
+    return None
+
+
+def _plain_http_problem(github_url: str, token_name: str) -> str | None:
+    # A token sent over http can be read by anyone on the path; a loopback server (a test
+    # double, a local proxy) keeps it on this machine.
+    if urlsplit(github_url).scheme == "http" and not is_loopback_url(github_url):
+        return (
+            f"is plain http to a host that is not loopback: the token in {token_name} would "
+            f"travel unencrypted (use https); got {redact_url(github_url)!r}"
+        )
+    return None
 
 
 def _token_problem(token: str) -> str | None:
