@@ -8,6 +8,8 @@ import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+import pytest
+
 from scholar_cli.models import RepoStats
 from scholar_cli.sources.github import fetch_github
 from scholar_cli.sources.options import FetchOptions, FetchReport
@@ -440,3 +442,64 @@ def test_a_rejected_token_is_reported_once_and_stops_requests(
         "GitHub request failed (HTTP 401: GitHub rejected the token in GITHUB_TOKEN/GH_TOKEN); "
         "no cached value for liangyuwang/zo2, liangyuwang/Tiny-FSDP"
     ]
+
+
+def test_a_rate_limit_with_nothing_stored_is_unknown(
+    fake_github: FakeGitHub, fetch_options: FetchOptions, store: RecordStore
+) -> None:
+    reset = int(time.time()) + 20 * 60 + 20
+    body = '{"message": "API rate limit exceeded for 127.0.0.1."}'
+    # Lower-case names, as HTTP/2 proxies pass them on.
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)}
+    fake_github.respond_next(403, headers, body)
+    options = dataclasses.replace(fetch_options, github_workers=1)
+
+    report = fetch_github(["liangyuwang/zo2", "liangyuwang/Tiny-FSDP"], store, options)
+
+    assert (len(fake_github.seen), report.requests) == (1, 1)
+    assert statuses(report) == {"liangyuwang/zo2": "unknown", "liangyuwang/Tiny-FSDP": "unknown"}
+    assert report.results["liangyuwang/zo2"].note == "GitHub rate limit; no stored record"
+    when = datetime.fromtimestamp(reset, UTC).strftime("%Y-%m-%d %H:%M")
+    assert report.warnings == [
+        f"GitHub rate limit reached; resets at {when} UTC (in 20 min); "
+        "no cached value for liangyuwang/zo2, liangyuwang/Tiny-FSDP"
+    ]
+    assert store.get("github", "liangyuwang/zo2") is None
+
+
+def test_a_500_with_nothing_stored_is_unknown(
+    fake_github: FakeGitHub, fetch_options: FetchOptions, store: RecordStore
+) -> None:
+    fake_github.respond_next(500, {}, "oops", times=2, path="/repos/liangyuwang/zo2")
+
+    report = fetch_github(["liangyuwang/zo2", "liangyuwang/Tiny-FSDP"], store, fetch_options)
+
+    assert report.requests == 3  # zo2: a try and a retry; Tiny-FSDP once
+    assert statuses(report) == {"liangyuwang/zo2": "unknown", "liangyuwang/Tiny-FSDP": "fetched"}
+    assert report.results["liangyuwang/zo2"].note == (
+        "GitHub request failed (HTTP 500); no stored record"
+    )
+    assert report.warnings == [
+        "GitHub request failed (HTTP 500); no cached value for liangyuwang/zo2"
+    ]
+
+
+@pytest.mark.parametrize(
+    "body", ["{not json", "", "[]", '{"full_name": "liangyuwang/zo2"}', "<html></html>"]
+)
+def test_a_200_without_a_repository_in_it_is_unknown(
+    body: str, fake_github: FakeGitHub, fetch_options: FetchOptions, store: RecordStore
+) -> None:
+    fake_github.respond_next(200, {"Content-Type": "application/json"}, body)
+
+    report = fetch_github(["liangyuwang/zo2"], store, fetch_options)
+
+    assert (len(fake_github.seen), report.requests) == (1, 1)
+    assert statuses(report) == {"liangyuwang/zo2": "unknown"}
+    assert report.results["liangyuwang/zo2"].note == (
+        "GitHub request failed (unexpected answer); no stored record"
+    )
+    assert report.warnings == [
+        "GitHub request failed (unexpected answer); no cached value for liangyuwang/zo2"
+    ]
+    assert store.get("github", "liangyuwang/zo2") is None
