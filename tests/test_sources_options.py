@@ -272,6 +272,10 @@ def test_a_token_travels_over_plain_http_only_to_loopback(tmp_path: Path) -> Non
         ("http://h.example?to=a@b#c@d", "http://h.example?to=a@b#c@d"),
         ("http://ana:hunter2@[::1", "http://***@[::1"),
         ("not a url @ all", "not a url @ all"),
+        (
+            "InvalidURL: Failed to parse: 'http://ana:hunter2@h.example:99999/x' (a@b)",
+            "InvalidURL: Failed to parse: 'http://***@h.example:99999/x' (a@b)",
+        ),
     ],
 )
 def test_redact_url_hides_user_and_password(url: str, shown: str) -> None:

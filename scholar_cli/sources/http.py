@@ -195,6 +195,7 @@ class _PolicyAdapter(HTTPAdapter):
         method = request.method or "GET"
         # A user name and password in an API URL are credentials: logs and events never hold them.
         url = redact_url(request.url or "")
+        error = None if error is None else redact_url(error)
         tries = f", {attempts} attempts" if attempts > 1 else ""
         if error is None:
             log.info("%s %s -> %s (%.2f s%s)", method, url, status, seconds, tries)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -262,18 +263,18 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
-def redact_url(url: str) -> str:
-    """`url` with its user name and password (if any) shown as `***`: for logs and messages.
+# After `//`, everything up to the authority's last `@` (the authority ends at `/`, `?` or `#`,
+# as in urlsplit): a user name and password. Quotes and spaces end it too, for URLs in text.
+_USERINFO = re.compile(r"(?<=//)[^/?#\s'\"]*@")
 
-    Works on the text, not through urlsplit, so it also masks URLs urlsplit rejects. Like
-    urlsplit, the authority ends at the first `/`, `?` or `#`, and the user part at its last `@`.
+
+def redact_url(text: str) -> str:
+    """`text` (a URL, or a message holding some) with user names and passwords as `***`.
+
+    For logs and messages. Works on the text, not through urlsplit, so it also masks the URLs
+    urlsplit rejects.
     """
-    scheme, slashes, rest = url.partition("//")
-    if not slashes:
-        return url
-    end = min((i for i in map(rest.find, "/?#") if i >= 0), default=len(rest))
-    at = rest.rfind("@", 0, end)
-    return url if at < 0 else f"{scheme}//***@{rest[at + 1 :]}"
+    return _USERINFO.sub("***@", text)
 
 
 def _url_problem(url: str) -> str | None:
