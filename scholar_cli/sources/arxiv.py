@@ -1,29 +1,40 @@
-"""arXiv records: the store first, then one batched API request for whatever is stale or missing.
+"""arXiv records: the store first, then batched API requests for whatever is stale or missing.
 
-Imported on every run that lists papers, so it holds only the store's part: a run that finds
-every record fresh (or runs offline) stops here. The requests themselves, and the `arxiv`
-package with requests and lxml, live in `_arxiv_requests`, imported only when one is due.
+The only module that imports the `arxiv` package, and only inside the functions that send: a
+run that finds every record fresh (or runs offline) loads neither it nor requests or lxml. It
+also holds arXiv's process-wide pace (one lock, one timestamp), shared by id fetches and the
+title search (search.py) alike.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from scholar_cli.ids import base_arxiv_id
+from scholar_cli.ids import arxiv_id_from_url, base_arxiv_id
 from scholar_cli.models import ArxivRecord, Fetched
 from scholar_cli.sources.options import FetchReport
 from scholar_cli.sources.plan import load_stored, plan_fetch, settle
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterator, Sequence
 
-    from scholar_cli.sources.options import FetchOptions, SessionFactory
+    from scholar_cli.sources.options import FetchOptions, HttpEvent, SessionFactory
+    from scholar_cli.sources.plan import StorePlan
     from scholar_cli.sources.store import RecordStore
 
 SERVICE = "arxiv"
 # arXiv's page size cap for id_list queries; also keeps the URL far below the ~600-id 414 limit.
 BATCH_SIZE = 100
+LEFT_OUT = "arXiv's answer left out papers it has listed before"
+
+# arXiv asks for one request per delay across the whole process, not per Client instance.
+_pace_lock = threading.Lock()
+_last_request_dt: datetime | None = None
 
 
 def fetch_arxiv(
@@ -57,11 +68,144 @@ def fetch_arxiv(
         offline_prefix="arXiv: offline",
     )
     if plan.pending:
-        # Imported here, not at the top: only a run with a request due pays for it.
-        from scholar_cli.sources._arxiv_requests import fetch_pending
-
-        fetch_pending(
-            plan.pending, keys_by_base, plan.stored, store, options, session_factory, report
-        )
+        _ask_for(plan, keys_by_base, store, options, session_factory, report)
     plan.finish(report, "not arXiv ids (never sent): ", malformed)
     return report
+
+
+def _ask_for(
+    plan: StorePlan[ArxivRecord],
+    keys_by_base: dict[str, list[str]],
+    store: RecordStore,
+    options: FetchOptions,
+    session_factory: SessionFactory | None,
+    report: FetchReport,
+) -> None:
+    """Ask arXiv about `plan.pending`, one batch at a time, and settle every id."""
+    # Imported here, not at the top: these load requests and lxml (see the module docstring).
+    import arxiv
+    import requests
+
+    not_found: list[str] = []
+    left_out: list[str] = []
+    failed: list[str] = []
+    why = ""
+    with arxiv_client(options, session_factory, BATCH_SIZE, report) as client:
+        for start in range(0, len(plan.pending), BATCH_SIZE):
+            batch = plan.pending[start : start + BATCH_SIZE]
+            try:
+                found = _ask(client, batch)
+            except (arxiv.ArxivError, requests.RequestException) as exc:
+                why = f"arXiv request failed ({describe_failure(exc)})"
+                # A failing service fails the next batch too: do not hammer it.
+                failed = plan.pending[start:]
+                break
+            fetched_at = time.time()
+            for base, record in found.items():
+                store.put(SERVICE, base, record.to_json_dict(), fetched_at=fetched_at)
+                settle(report, keys_by_base[base], "fetched", record, fetched_at)
+            for base in batch:
+                if base in found:
+                    continue
+                if base in plan.stored:
+                    # arXiv never deletes a paper (withdrawn ones keep their page), so an
+                    # answer without a paper it once gave is a bad answer, not news.
+                    left_out.append(base)
+                else:
+                    not_found.append(base)
+                    settle(report, keys_by_base[base], "not_found", note="arXiv has no such paper")
+
+    if not_found:
+        report.warnings.append("not found on arXiv: " + ", ".join(not_found))
+    if failed:
+        report.warnings.append(plan.fall_back(failed, why))
+    if left_out:
+        report.warnings.append(plan.fall_back(left_out, LEFT_OUT))
+
+
+def _ask(client: Any, batch: list[str]) -> dict[str, ArxivRecord]:
+    """The records arXiv's answer holds for `batch`, by base id (never by position)."""
+    import arxiv
+
+    wanted = set(batch)
+    found: dict[str, ArxivRecord] = {}
+    for result in client.results(arxiv.Search(id_list=batch, max_results=len(batch))):
+        record = record_from_result(result)
+        if record is not None and record.id in wanted:
+            found[record.id] = record
+    return found
+
+
+@contextmanager
+def arxiv_client(
+    options: FetchOptions,
+    session_factory: SessionFactory | None,
+    page_size: int,
+    report: FetchReport,
+) -> Iterator[Any]:
+    """An `arxiv.Client` on a transport session, holding arXiv's process-wide pace meanwhile.
+
+    Shared with the title search. The requests it sent (retries included) are added to
+    `report.requests` when the block ends normally.
+    """
+    # Imported here, not at the top: these load requests and lxml (see the module docstring).
+    import arxiv
+
+    from scholar_cli.sources import http
+
+    global _last_request_dt
+    events: list[HttpEvent] = []
+    session = (session_factory or http.build_session)(options, events.append)
+    # num_retries=0: the package's own retry ignores Retry-After and retries even a 400; the
+    # transport adapter retries instead.
+    client = arxiv.Client(page_size=page_size, delay_seconds=options.arxiv_delay, num_retries=0)
+    client.query_url_format = options.arxiv_api_url + "?{}"
+    client._session.close()
+    client._session = session
+    with _pace_lock:
+        client._last_request_dt = _last_request_dt
+        try:
+            yield client
+        finally:
+            _last_request_dt = client._last_request_dt
+            session.close()
+    report.requests += sum(event.attempts for event in events)
+
+
+def record_from_result(result: Any) -> ArxivRecord | None:
+    """The record for one `arxiv.Result`; None when its entry id is no arXiv id."""
+    parsed = arxiv_id_from_url(str(result.entry_id))
+    if parsed is None:
+        return None
+    return ArxivRecord(
+        id=parsed.id,
+        version=parsed.version or 1,
+        published=_iso(result.published),
+        updated=_iso(result.updated),
+        title=_collapse(result.title),
+        authors=tuple(_collapse(author.name) for author in result.authors),
+        primary_category=str(result.primary_category),
+        categories=tuple(str(c) for c in result.categories),
+        doi=_collapse(result.doi) or None,
+        journal_ref=_collapse(result.journal_ref) or None,
+        comment=_collapse(result.comment) or None,
+        abstract=_collapse(result.summary),
+    )
+
+
+def describe_failure(exc: BaseException) -> str:
+    """A short cause for a failed arXiv request: `HTTP 503`, `timed out`…"""
+    status = getattr(exc, "status", None)
+    if isinstance(status, int):
+        return f"HTTP {status}"
+    from scholar_cli.sources.http import describe_network_error
+
+    return describe_network_error(exc)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _collapse(text: str | None) -> str:
+    return " ".join(text.split()) if text else ""

@@ -1,9 +1,12 @@
-"""The store's part of every fetch: settle what it can, and say what must be asked for.
+"""The store's part of every fetch: settle what it can, say what must be asked for, and fall
+back to stored records when asking fails.
 
 Shared by fetch_arxiv, fetch_github and search_arxiv_titles. Each groups its keys as given
 under a store key (an arXiv base id, a lower-case owner/name, a normalised title); the plan
 loads the stored entries, settles fresh ones (and, offline, every one), and leaves the rest
-pending. Imports no HTTP stack: a run that finds everything fresh loads none.
+pending. When a request fails, `StorePlan.fall_back` is the one rule for what the user gets:
+the stored record of any age, else unknown, plus one warning line. Imports no HTTP stack: a
+run that finds everything fresh loads none.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from scholar_cli.models import Fetched
 from scholar_cli.sources.options import describe_age, fallback_warning, record_age
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
     from typing import Any
 
     from scholar_cli.models import ArxivRecord, FetchStatus, RepoStats
@@ -26,23 +29,90 @@ R = TypeVar("R")
 
 
 class StorePlan(Generic[R]):
-    """What `plan_fetch` left to the fetcher, and the warnings it owes at the end.
+    """What `plan_fetch` left to the fetcher, how to fall back, and the warnings owed at the end.
 
     A plain slotted class, not a dataclass: this module loads on every run, and building a
     dataclass costs more than the whole rest of it.
     """
 
-    __slots__ = ("offline_warning", "pending", "stored")
+    __slots__ = (
+        "_groups",
+        "_labels",
+        "_missing_note",
+        "_note",
+        "_settle",
+        "_stale_note",
+        "offline_warning",
+        "pending",
+        "stored",
+    )
 
     def __init__(
         self,
+        groups: Mapping[str, list[str]],
         stored: dict[str, tuple[StoredRecord, R]],  # store key -> usable stored entry, any age
-        pending: list[str],  # store keys to ask the service for, in the order given
-        offline_warning: str,  # "" unless offline with records too old or missing
+        settle: Callable[[list[str], FetchStatus, R | None, float | None, str], None],
+        labels: Callable[[str], list[str]],
+        note: Callable[[str, R], str],
+        stale_note: str,
+        missing_note: str,
     ) -> None:
         self.stored = stored
-        self.pending = pending
-        self.offline_warning = offline_warning
+        self.pending: list[str] = []  # store keys to ask the service for, in the order given
+        self.offline_warning = ""  # set when offline with records too old or missing
+        self._groups = groups
+        self._settle = settle
+        self._labels = labels
+        self._note = note
+        self._stale_note = stale_note
+        self._missing_note = missing_note
+
+    def fall_back(self, keys: Iterable[str], why: str) -> str:
+        """Settle `keys` (store keys) after a failure: each one's stored record, of any age, as
+        "stale", else "unknown", with `why` in its note. Returns the one warning line."""
+        return self.fall_back_each(dict.fromkeys(keys, why), why)
+
+    def fall_back_each(self, causes: Mapping[str, str], headline: str) -> str:
+        """`fall_back` with a cause per store key; the warning line starts with `headline`."""
+        return self._use_stored(
+            causes,
+            "stale",
+            headline,
+            kept=lambda cause, age: f"{cause}; {self._stale_note.format(age=age)}",
+            missing=lambda cause: f"{cause}; {self._missing_note}",
+            mention=lambda age: True,
+        )
+
+    def _use_stored(
+        self,
+        causes: Mapping[str, str],
+        status: FetchStatus,
+        headline: str,
+        *,
+        kept: Callable[[str, str], str],
+        missing: Callable[[str], str],
+        mention: Callable[[float], bool],
+    ) -> str:
+        """The stored record of any age (with `status`), else unknown; "" when no record worth
+        mentioning (`mention(age)`) and none missing, else one warning line."""
+        now = time.time()
+        stale: list[tuple[str, float]] = []
+        unknown: list[str] = []
+        for key, cause in causes.items():
+            pair = self.stored.get(key)
+            if pair is None:
+                unknown += self._labels(key)
+                self._settle(self._groups[key], "unknown", None, None, missing(cause))
+                continue
+            entry, record = pair
+            age = record_age(entry.fetched_at, now)
+            if mention(age):
+                stale += [(label, entry.fetched_at) for label in self._labels(key)]
+            said = join_notes(kept(cause, describe_age(age)), self._note(key, record))
+            self._settle(self._groups[key], status, record, entry.fetched_at, said)
+        if not stale and not unknown:
+            return ""
+        return fallback_warning(headline, stale, unknown, now)
 
     def finish(self, report: FetchReport, never_sent_prefix: str, never_sent: list[str]) -> None:
         """The closing warnings: keys never sent (if any), then the offline fallback."""
@@ -62,49 +132,50 @@ def plan_fetch(
     offline_prefix: str,
     labels: Callable[[str], list[str]] = lambda key: [key],
     note: Callable[[str, R], str] = lambda key, record: "",
-    missing_note: str = "offline and no stored record",
+    offline_missing_note: str = "offline and no stored record",
     offline_note: str = "offline; fetched {age} ago",
+    stale_note: str = "record fetched {age} ago",
+    missing_note: str = "no stored record",
 ) -> StorePlan[R]:
     """Settle `groups` (store key -> keys as given) from the store where options allow.
 
     `settle(keys, status, record, fetched_at, note)` records an outcome; `labels` names a store
-    key in warnings; `note` adds to the note of a fresh or offline record (GitHub's renames);
-    `offline_note` gets the record's age as `{age}`.
+    key in warnings; `note` adds to the note of a fresh, offline or stale record (GitHub's
+    renames). The other notes are the wording of the fallbacks: offline, and after a failure
+    (`<cause>; <stale_note>`, `<cause>; <missing_note>`); `{age}` is the record's age.
     """
     now = time.time()
     stored: dict[str, tuple[StoredRecord, R]] = {}
     for key in groups:
         if (pair := load(key)) is not None:
             stored[key] = pair
+    plan = StorePlan(groups, stored, settle, labels, note, stale_note, missing_note)
 
-    pending: list[str] = []
-    offline_old: list[tuple[str, float]] = []
-    offline_missing: list[str] = []
+    offline: list[str] = []
     for key, keys in groups.items():
         pair = stored.get(key)
         if options.offline:
-            if pair is None:
-                offline_missing += labels(key)
-                settle(keys, "unknown", None, None, missing_note)
-            else:
-                entry, record = pair
-                age = record_age(entry.fetched_at, now)
-                if age >= max_age:
-                    offline_old += [(label, entry.fetched_at) for label in labels(key)]
-                said = join_notes(offline_note.format(age=describe_age(age)), note(key, record))
-                settle(keys, "offline", record, entry.fetched_at, said)
+            offline.append(key)
             continue
         if pair is not None and not options.refresh:
             entry, record = pair
             if record_age(entry.fetched_at, now) < max_age:
                 settle(keys, "fresh", record, entry.fetched_at, note(key, record))
                 continue
-        pending.append(key)
+        plan.pending.append(key)
 
-    warning = ""
-    if offline_old or offline_missing:
-        warning = fallback_warning(offline_prefix, offline_old, offline_missing, now)
-    return StorePlan(stored, pending, warning)
+    if offline:
+        # Offline is the same fallback, said differently: only records past their max age
+        # are worth a warning, and the line comes last (StorePlan.finish).
+        plan.offline_warning = plan._use_stored(
+            dict.fromkeys(offline, "offline"),
+            "offline",
+            offline_prefix,
+            kept=lambda cause, age: offline_note.format(age=age),
+            missing=lambda cause: offline_missing_note,
+            mention=lambda age: age >= max_age,
+        )
+    return plan
 
 
 def join_notes(*notes: str) -> str:

@@ -6,18 +6,19 @@ arXiv unreachable); an empty list means arXiv was asked and found nothing.
 
 Answers are stored under the normalised title (service "arxiv-search") with arXiv's max age.
 Requests go through the same arxiv.Client set-up as `fetch_arxiv` (transport session, no
-package retries, arXiv's delay shared process-wide), one title at a time. Like arxiv.py, this
-module holds only the store's part: the requests live in `_search_requests`, imported (with
-requests, arxiv and lxml) only when one is due.
+package retries, arXiv's delay shared process-wide), one title at a time. Like arxiv.py, it
+imports requests, arxiv and lxml only inside the function that sends.
 """
 
 from __future__ import annotations
 
+import time
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scholar_cli.models import ArxivRecord, Fetched
 from scholar_cli.normalize import normalize_title
+from scholar_cli.sources.arxiv import arxiv_client, describe_failure, record_from_result
 from scholar_cli.sources.options import FetchReport
 from scholar_cli.sources.plan import plan_fetch
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
     from scholar_cli.models import FetchStatus
     from scholar_cli.sources.options import FetchOptions, SessionFactory
+    from scholar_cli.sources.plan import StorePlan
     from scholar_cli.sources.store import RecordStore, StoredRecord
 
 SERVICE = "arxiv-search"
@@ -83,27 +85,59 @@ def search_arxiv_titles(
         options.arxiv_max_age,
         offline_prefix="arXiv title search: offline",
         labels=lambda key: [_quoted(t) for t in titles_by_key[key]],
-        missing_note="offline and no stored answer",
+        offline_missing_note="offline and no stored answer",
         offline_note="offline; searched {age} ago",
+        stale_note="answer from {age} ago",
+        missing_note="no stored answer",
     )
     if plan.pending:
-        # Imported here, not at the top: only a run with a request due pays for it.
-        from scholar_cli.sources._search_requests import search_pending
-
-        search_pending(
-            plan.pending,
-            titles_by_key,
-            queries,
-            plan.stored,
-            store,
-            options,
-            session_factory,
-            report,
-            found,
-        )
+        _search(plan, titles_by_key, queries, store, options, session_factory, report, found)
     never_sent = [_quoted(t) for t in unsearchable]
     plan.finish(report, "arXiv title search: nothing to search for in ", never_sent)
     return found, report
+
+
+def _search(
+    plan: StorePlan[list[ArxivRecord]],
+    titles_by_key: dict[str, list[str]],
+    queries: dict[str, str],
+    store: RecordStore,
+    options: FetchOptions,
+    session_factory: SessionFactory | None,
+    report: FetchReport,
+    found: dict[str, list[ArxivRecord]],
+) -> None:
+    # Imported here, not at the top: these load requests and lxml (see the module docstring).
+    import arxiv
+    import requests
+
+    failed: list[str] = []
+    why = ""
+    # The client fetch_arxiv uses (arXiv's delay is shared process-wide); one page per title.
+    with arxiv_client(options, session_factory, MAX_RESULTS, report) as client:
+        for index, key in enumerate(plan.pending):
+            search = arxiv.Search(query=queries[key], max_results=MAX_RESULTS)
+            try:
+                results = list(client.results(search))
+            except (arxiv.ArxivError, requests.RequestException) as exc:
+                why = f"arXiv title search request failed ({describe_failure(exc)})"
+                # A failing service fails the next title too: do not hammer it.
+                failed = plan.pending[index:]
+                break
+            fetched_at = time.time()
+            records: list[ArxivRecord] = []
+            for result in results:
+                record = record_from_result(result)
+                if record is not None and record.id not in {r.id for r in records}:
+                    records.append(record)
+            store.put(SERVICE, key, _to_json(queries[key], records), fetched_at=fetched_at)
+            _settle(report, found, titles_by_key[key], "fetched", records, fetched_at)
+    if failed:
+        report.warnings.append(plan.fall_back(failed, why))
+
+
+def _to_json(query: str, records: list[ArxivRecord]) -> dict[str, Any]:
+    return {"query": query, "results": [r.to_json_dict() for r in records]}
 
 
 def _settle(
