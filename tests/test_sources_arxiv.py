@@ -200,12 +200,15 @@ def test_batches_of_at_most_100_ids_one_after_another(
     fake_arxiv: FakeArxiv, fetch_options: FetchOptions, store: RecordStore
 ) -> None:
     unknown = [f"2501.{n:05d}" for n in range(1, 201)]
+    # A known paper in every batch: a batch answer that lists none of its ids would be
+    # confirmed id by id (test_sources_arxiv_answers.py).
+    ids = [PAGE_IDS[0], *unknown[:99], PAGE_IDS[1], *unknown[99:198], *PAGE_IDS[2:], *unknown[198:]]
     options = dataclasses.replace(fetch_options, arxiv_delay=0.2)
 
-    report = fetch_arxiv([*PAGE_IDS, *unknown], store, options)
+    report = fetch_arxiv(ids, store, options)
 
-    assert [len(ids) for ids in fake_arxiv.id_lists()] == [100, 100, 4]
-    assert fake_arxiv.id_lists()[0][:4] == PAGE_IDS
+    assert fake_arxiv.id_lists() == [ids[:100], ids[100:200], ids[200:]]
+    assert [len(batch) for batch in fake_arxiv.id_lists()] == [100, 100, 4]
     gaps = [b.at - a.at for a, b in zip(fake_arxiv.seen, fake_arxiv.seen[1:], strict=False)]
     assert min(gaps) >= 0.2
     assert report.requests == 3

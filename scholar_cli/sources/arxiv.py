@@ -4,12 +4,21 @@ The only module that imports the `arxiv` package, and only inside the functions 
 run that finds every record fresh (or runs offline) loads neither it nor requests or lxml. It
 also holds arXiv's process-wide pace (one lock, one timestamp), shared by id fetches and the
 title search (search.py) alike.
+
+What an answer proves. arXiv silently leaves unknown ids out of a feed, and now and then
+answers a page cut short, an HTML error page, or a feed without the entries it should hold.
+- An HTTP 200 that is not an Atom feed is a failure, like a 503: stored records or unknown.
+- A feed that lists some ids of a batch shows arXiv answered: the ids it left out are not
+  found (or, if stored, a bad answer: arXiv never deletes a paper).
+- A feed that lists none of a batch (or the batch was one id) proves nothing yet: each of its
+  ids is asked again alone, and only a second readable answer without it makes it not found.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
@@ -23,6 +32,8 @@ from scholar_cli.sources.plan import load_stored, plan_fetch, settle
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
+    import requests
+
     from scholar_cli.sources.options import FetchOptions, HttpEvent, SessionFactory
     from scholar_cli.sources.plan import StorePlan
     from scholar_cli.sources.store import RecordStore
@@ -30,11 +41,16 @@ if TYPE_CHECKING:
 SERVICE = "arxiv"
 # arXiv's page size cap for id_list queries; also keeps the URL far below the ~600-id 414 limit.
 BATCH_SIZE = 100
+ATOM_FEED = "{http://www.w3.org/2005/Atom}feed"
 LEFT_OUT = "arXiv's answer left out papers it has listed before"
 
 # arXiv asks for one request per delay across the whole process, not per Client instance.
 _pace_lock = threading.Lock()
 _last_request_dt: datetime | None = None
+
+
+class UnreadableAnswer(Exception):
+    """An HTTP 200 from arXiv that is not an Atom feed: a failed request, never an empty one."""
 
 
 def fetch_arxiv(
@@ -81,32 +97,39 @@ def _ask_for(
     session_factory: SessionFactory | None,
     report: FetchReport,
 ) -> None:
-    """Ask arXiv about `plan.pending`, one batch at a time, and settle every id."""
+    """Ask arXiv about `plan.pending`, one question at a time, and settle every id."""
     # Imported here, not at the top: these load requests and lxml (see the module docstring).
     import arxiv
     import requests
 
+    # (ids, asked before): the batches, then single-id questions an empty answer calls for.
+    questions = deque(
+        (plan.pending[i : i + BATCH_SIZE], False) for i in range(0, len(plan.pending), BATCH_SIZE)
+    )
     not_found: list[str] = []
     left_out: list[str] = []
     failed: list[str] = []
     why = ""
     with arxiv_client(options, session_factory, BATCH_SIZE, report) as client:
-        for start in range(0, len(plan.pending), BATCH_SIZE):
-            batch = plan.pending[start : start + BATCH_SIZE]
+        while questions:
+            batch, again = questions.popleft()
             try:
                 found = _ask(client, batch)
-            except (arxiv.ArxivError, requests.RequestException) as exc:
+            except (arxiv.ArxivError, requests.RequestException, UnreadableAnswer) as exc:
                 why = f"arXiv request failed ({describe_failure(exc)})"
-                # A failing service fails the next batch too: do not hammer it.
-                failed = plan.pending[start:]
+                # A failing service fails the next question too: do not hammer it.
+                failed = [*batch, *_ids_of(questions)]
                 break
             fetched_at = time.time()
             for base, record in found.items():
                 store.put(SERVICE, base, record.to_json_dict(), fetched_at=fetched_at)
                 settle(report, keys_by_base[base], "fetched", record, fetched_at)
-            for base in batch:
-                if base in found:
-                    continue
+            missing = [base for base in batch if base not in found]
+            if missing and not found and not again:
+                # Nothing of what was asked: a glitch, or no such papers? Ask each one alone.
+                questions.extendleft(([base], True) for base in reversed(missing))
+                continue
+            for base in missing:
                 if base in plan.stored:
                     # arXiv never deletes a paper (withdrawn ones keep their page), so an
                     # answer without a paper it once gave is a bad answer, not news.
@@ -136,6 +159,10 @@ def _ask(client: Any, batch: list[str]) -> dict[str, ArxivRecord]:
     return found
 
 
+def _ids_of(questions: deque[tuple[list[str], bool]]) -> list[str]:
+    return [base for batch, _ in questions for base in batch]
+
+
 @contextmanager
 def arxiv_client(
     options: FetchOptions,
@@ -145,8 +172,9 @@ def arxiv_client(
 ) -> Iterator[Any]:
     """An `arxiv.Client` on a transport session, holding arXiv's process-wide pace meanwhile.
 
-    Shared with the title search. The requests it sent (retries included) are added to
-    `report.requests` when the block ends normally.
+    Shared with the title search. An HTTP 200 that is not an Atom feed raises UnreadableAnswer
+    before the package's forgiving parser makes an empty or partial page of it. The requests
+    sent (retries included) are added to `report.requests` when the block ends normally.
     """
     # Imported here, not at the top: these load requests and lxml (see the module docstring).
     import arxiv
@@ -155,7 +183,19 @@ def arxiv_client(
 
     global _last_request_dt
     events: list[HttpEvent] = []
-    session = (session_factory or http.build_session)(options, events.append)
+
+    def heard(event: HttpEvent) -> None:
+        events.append(event)
+        # Every request counts toward the pace, also one that failed or whose answer we refused
+        # (the package notes the time only when it gets an answer it reads).
+        client._last_request_dt = datetime.now()
+
+    def check_feed(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        if response.status_code == 200 and (problem := feed_problem(response.content)):
+            raise UnreadableAnswer(problem)
+
+    session = (session_factory or http.build_session)(options, heard)
+    session.hooks["response"].append(check_feed)
     # num_retries=0: the package's own retry ignores Retry-After and retries even a 400; the
     # transport adapter retries instead.
     client = arxiv.Client(page_size=page_size, delay_seconds=options.arxiv_delay, num_retries=0)
@@ -170,6 +210,21 @@ def arxiv_client(
             _last_request_dt = client._last_request_dt
             session.close()
     report.requests += sum(event.attempts for event in events)
+
+
+def feed_problem(content: bytes) -> str | None:
+    """Why `content` is not an Atom feed, or None when it is one (however few entries)."""
+    if not content.strip():
+        return "empty answer"
+    # The standard library's parser, strict where the package's lxml parser recovers: a page
+    # cut short must fail here, not lose its last entries. Expat fetches no external entities.
+    from xml.etree import ElementTree
+
+    try:
+        root = ElementTree.fromstring(content)
+    except ElementTree.ParseError:
+        return "answer is not an Atom feed"
+    return None if root.tag == ATOM_FEED else "answer is not an Atom feed"
 
 
 def record_from_result(result: Any) -> ArxivRecord | None:
@@ -194,7 +249,9 @@ def record_from_result(result: Any) -> ArxivRecord | None:
 
 
 def describe_failure(exc: BaseException) -> str:
-    """A short cause for a failed arXiv request: `HTTP 503`, `timed out`…"""
+    """A short cause for a failed arXiv request: `HTTP 503`, `timed out`, `empty answer`…"""
+    if isinstance(exc, UnreadableAnswer):
+        return str(exc)
     status = getattr(exc, "status", None)
     if isinstance(status, int):
         return f"HTTP {status}"

@@ -6,8 +6,8 @@ arXiv unreachable); an empty list means arXiv was asked and found nothing.
 
 Answers are stored under the normalised title (service "arxiv-search") with arXiv's max age.
 Requests go through the same arxiv.Client set-up as `fetch_arxiv` (transport session, no
-package retries, arXiv's delay shared process-wide), one title at a time. Like arxiv.py, it
-imports requests, arxiv and lxml only inside the function that sends.
+package retries, arXiv's delay shared process-wide, unreadable answers refused), one title at
+a time. Like arxiv.py, it imports requests, arxiv and lxml only inside the function that sends.
 """
 
 from __future__ import annotations
@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from scholar_cli.models import ArxivRecord, Fetched
 from scholar_cli.normalize import normalize_title
-from scholar_cli.sources.arxiv import arxiv_client, describe_failure, record_from_result
+from scholar_cli.sources.arxiv import (
+    UnreadableAnswer,
+    arxiv_client,
+    describe_failure,
+    record_from_result,
+)
 from scholar_cli.sources.options import FetchReport
 from scholar_cli.sources.plan import plan_fetch
 
@@ -119,7 +124,7 @@ def _search(
             search = arxiv.Search(query=queries[key], max_results=MAX_RESULTS)
             try:
                 results = list(client.results(search))
-            except (arxiv.ArxivError, requests.RequestException) as exc:
+            except (arxiv.ArxivError, requests.RequestException, UnreadableAnswer) as exc:
                 why = f"arXiv title search request failed ({describe_failure(exc)})"
                 # A failing service fails the next title too: do not hammer it.
                 failed = plan.pending[index:]
