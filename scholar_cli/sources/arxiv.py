@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from scholar_cli.ids import arxiv_id_from_url, base_arxiv_id
 from scholar_cli.models import ArxivRecord, Fetched
 from scholar_cli.sources.options import FetchReport
-from scholar_cli.sources.plan import load_stored, plan_fetch, settle
+from scholar_cli.sources.plan import Deadline, load_stored, plan_fetch, settle
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -62,7 +62,8 @@ def fetch_arxiv(
     """Records for `ids` (base ids as the page writes them), keyed by the id as given.
 
     Fresh records cost nothing; stale and missing ones go to arXiv in batches of at most 100,
-    one request at a time. Failures fall back to stored records of any age.
+    one request at a time, for at most `options.deadline` seconds. Failures fall back to stored
+    records of any age.
     """
     report = FetchReport()
     keys_by_base: dict[str, list[str]] = {}
@@ -102,6 +103,9 @@ def _ask_for(
     import arxiv
     import requests
 
+    from scholar_cli.sources.http import DeadlineExceeded
+
+    deadline = Deadline(options.deadline)
     # (ids, asked before): the batches, then single-id questions an empty answer calls for.
     questions = deque(
         (plan.pending[i : i + BATCH_SIZE], False) for i in range(0, len(plan.pending), BATCH_SIZE)
@@ -110,13 +114,21 @@ def _ask_for(
     left_out: list[str] = []
     failed: list[str] = []
     why = ""
-    with arxiv_client(options, session_factory, BATCH_SIZE, report) as client:
+    session_options = deadline.session_options(options)
+    with arxiv_client(session_options, session_factory, BATCH_SIZE, report) as client:
         while questions:
             batch, again = questions.popleft()
+            if deadline.left() <= pace_wait(client):
+                # arXiv's pace would have us wait past the deadline: stop now, not then.
+                why, failed = deadline.why("arXiv"), [*batch, *_ids_of(questions)]
+                break
             try:
                 found = _ask(client, batch)
             except (arxiv.ArxivError, requests.RequestException, UnreadableAnswer) as exc:
-                why = f"arXiv request failed ({describe_failure(exc)})"
+                if isinstance(exc, DeadlineExceeded):
+                    why = deadline.why("arXiv")
+                else:
+                    why = f"arXiv request failed ({describe_failure(exc)})"
                 # A failing service fails the next question too: do not hammer it.
                 failed = [*batch, *_ids_of(questions)]
                 break
@@ -210,6 +222,14 @@ def arxiv_client(
             _last_request_dt = client._last_request_dt
             session.close()
     report.requests += sum(event.attempts for event in events)
+
+
+def pace_wait(client: Any) -> float:
+    """Seconds the client will sleep before its next request, to keep arXiv's pace."""
+    last: datetime | None = client._last_request_dt
+    if last is None:
+        return 0.0
+    return max(0.0, float(client.delay_seconds) - (datetime.now() - last).total_seconds())
 
 
 def feed_problem(content: bytes) -> str | None:

@@ -1,9 +1,9 @@
 """GitHub repository stats: the store first, then conditional GETs, a few at a time.
 
 A stale record with an ETag is revalidated (304 keeps it and costs no rate limit when the
-request carries a token). A rate limit or an unreachable service stops all further calls
-for the run: every request after it would fail too, and each one would spend
-more of the user's quota.
+request carries a token). A rate limit, an unreachable service or the deadline stops all
+further calls for the run: every request after it would fail too, and each one would spend
+more of the user's quota (or more of the user's time).
 
 A run that finds every record fresh (or runs offline) needs only the store's part; requests
 and the worker pool are imported inside the functions that send.
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from scholar_cli.ids import split_repo
 from scholar_cli.models import Fetched, RepoStats
 from scholar_cli.sources.options import FetchReport, describe_age
-from scholar_cli.sources.plan import load_stored, plan_fetch, settle
+from scholar_cli.sources.plan import Deadline, load_stored, plan_fetch, settle
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -34,11 +34,14 @@ if TYPE_CHECKING:
 SERVICE = "github"
 NOT_FOUND_NOTE = "not found (deleted, renamed away or private)"
 
-AnswerKind = Literal["ok", "not_modified", "not_found", "rate_limited", "failed", "not_asked"]
-StopKind = Literal["", "rate_limit", "failure"]
+AnswerKind = Literal[
+    "ok", "not_modified", "not_found", "rate_limited", "late", "failed", "not_asked"
+]
+StopKind = Literal["", "rate_limit", "deadline", "failure"]
 # A repository never asked about fares as the one answer that closed the gate.
 _NOT_ASKED: dict[StopKind, AnswerKind] = {
     "rate_limit": "rate_limited",
+    "deadline": "late",
     "failure": "not_asked",
     "": "not_asked",
 }
@@ -52,7 +55,8 @@ def fetch_github(
 ) -> FetchReport:
     """Stats for `repos` ("owner/name" as the page writes them), keyed by the name as given.
 
-    Each repository is asked for at most once per run, however its case is written.
+    Each repository is asked for at most once per run, however its case is written, and
+    requests stop after `options.deadline` seconds.
     """
     report = FetchReport()
     keys_by_repo: dict[str, list[str]] = {}  # lower-case owner/name -> keys as given
@@ -79,8 +83,9 @@ def fetch_github(
         note=_rename_note,
     )
     if plan.pending:
-        answers, gate = _ask_all(plan, names, options, session_factory, report)
-        _apply(answers, gate, plan, keys_by_repo, names, store, report)
+        deadline = Deadline(options.deadline)
+        answers, gate = _ask_all(plan, names, options, deadline, session_factory, report)
+        _apply(answers, gate, deadline, plan, keys_by_repo, names, store, report)
     plan.finish(report, "not GitHub owner/name (never sent): ", malformed)
     return report
 
@@ -116,8 +121,8 @@ class _Answer:
 
 
 class _Gate:
-    """Shared by the workers: once GitHub says stop (or cannot be reached), nobody calls it.
-    The first reason to stop is the one reported."""
+    """Shared by the workers: once GitHub says stop, cannot be reached, or the deadline passes,
+    nobody calls it. The first reason to stop is the one reported."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -141,6 +146,7 @@ def _ask_all(
     plan: StorePlan[RepoStats],
     names: dict[str, str],
     options: FetchOptions,
+    deadline: Deadline,
     session_factory: SessionFactory | None,
     report: FetchReport,
 ) -> tuple[dict[str, _Answer | None], _Gate]:
@@ -157,9 +163,10 @@ def _ask_all(
     sessions_lock = threading.Lock()
 
     def session() -> requests.Session:
-        # One Session per worker: requests does not promise a Session is thread-safe.
+        # One Session per worker: requests does not promise a Session is thread-safe. Each
+        # stops its requests in flight when the source's deadline passes.
         if getattr(local, "session", None) is None:
-            local.session = factory(options, events.append)
+            local.session = factory(deadline.session_options(options), events.append)
             with sessions_lock:
                 sessions.append(local.session)
         current: requests.Session = local.session
@@ -168,6 +175,9 @@ def _ask_all(
     def ask(lower: str) -> _Answer | None:
         if gate.closed.is_set():
             return None  # not sent: see the gate's reason
+        if deadline.passed():
+            gate.close("deadline")
+            return None
         entry = plan.stored[lower][0] if lower in plan.stored else None
         return _ask(session(), options, names[lower], entry, gate)
 
@@ -192,7 +202,7 @@ def _ask(
 ) -> _Answer:
     import requests
 
-    from scholar_cli.sources.http import describe_network_error
+    from scholar_cli.sources.http import DeadlineExceeded, describe_network_error
 
     headers: dict[str, str] = {}
     if entry is not None and entry.etag:
@@ -202,6 +212,9 @@ def _ask(
     url = f"{options.github_api_url.rstrip('/')}/repos/{name}"
     try:
         response = session.get(url, headers=headers)
+    except DeadlineExceeded:
+        gate.close("deadline")
+        return _Answer("late")
     except requests.RequestException as exc:
         reason = describe_network_error(exc)
         # Unreachable now means unreachable for the next repository too.
@@ -248,6 +261,7 @@ def _ask(
 def _apply(
     answers: dict[str, _Answer | None],
     gate: _Gate,
+    deadline: Deadline,
     plan: StorePlan[RepoStats],
     keys_by_repo: dict[str, list[str]],
     names: dict[str, str],
@@ -257,9 +271,10 @@ def _apply(
     """Turn answers into results and store writes (on this thread: the store is not shared)."""
     not_found: list[str] = []
     renamed: list[str] = []
-    # Two fallbacks, each reported on its own line: the rate limit, and everything else.
-    # Store key -> the cause in its note.
+    # Three fallbacks, each reported on its own line: the rate limit, the deadline, and any
+    # other failure. Store key -> the cause in its note.
     limited: dict[str, str] = {}
+    late: dict[str, str] = {}
     failed: dict[str, str] = {}
     failure_reasons: dict[str, None] = {}
     for lower, answer in answers.items():
@@ -293,6 +308,8 @@ def _apply(
             failure_reasons[answer.reason] = None
         elif kind == "rate_limited":
             limited[lower] = "GitHub rate limit"
+        elif kind == "late":
+            late[lower] = deadline.why("GitHub")
         else:  # never sent because an earlier request failed
             failed[lower] = f"GitHub not asked after an earlier failure ({gate.reason})"
             failure_reasons[gate.reason] = None
@@ -304,6 +321,8 @@ def _apply(
     if failed:
         headline = f"GitHub request failed ({', '.join(failure_reasons)})"
         report.warnings.append(plan.fall_back_each(failed, headline))
+    if late:
+        report.warnings.append(plan.fall_back(late, deadline.why("GitHub")))
     if not_found:
         report.warnings.append(f"GitHub: {NOT_FOUND_NOTE}: " + ", ".join(not_found))
     if renamed:

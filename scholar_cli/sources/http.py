@@ -4,6 +4,9 @@ Policy lives in adapters rather than at call sites because the arxiv package mak
 `session.get` calls (no timeout, its own User-Agent): only an adapter sees those requests.
 - Every request gets a (connect, read) timeout, bounded retries that honour Retry-After, and
   scholar's User-Agent.
+- With a deadline (`options.deadline` seconds from when the session is built), no request
+  starts after it, and the timeouts and retries of one in flight are cut to the time left:
+  a stalled service costs the deadline, not (retries + 1) × the read timeout.
 - Only the adapter mounted on the GitHub API prefix adds the token; the default adapter strips
   any Authorization header, so a redirect to another host (or a ~/.netrc entry) never sends it.
 - The caller's PreparedRequest is never modified: the token exists only in the copy handed to
@@ -24,6 +27,7 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import InvalidHeader, MaxRetryError, ResponseError
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
+from urllib3.util.timeout import Timeout
 
 from scholar_cli import __version__
 from scholar_cli.sources.options import EventHook, FetchOptions, HttpEvent, redact_url
@@ -35,21 +39,34 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # A Retry-After longer than this is not waited for: the answer goes back to the caller, which
 # reports a rate limit and falls back to stored records instead of hanging the command.
 MAX_RETRY_AFTER = 20.0
+# With less time than this left before the deadline, no attempt starts: it could not finish.
+MIN_ATTEMPT = 0.1
+
 
 log = logging.getLogger("scholar_cli.http")
 
 RetryHook = Callable[["_Retry", BaseHTTPResponse | None], None]
 
 
+class DeadlineExceeded(requests.exceptions.Timeout):
+    """The session's deadline passed before or during a request (retries included)."""
+
+
 def build_session(options: FetchOptions, on_event: EventHook | None = None) -> requests.Session:
-    """A Session carrying scholar's transport policy; `on_event` hears about every request."""
+    """A Session carrying scholar's transport policy; `on_event` hears about every request.
+
+    `options.deadline` counts from now: a fetcher that builds sessions late passes the time
+    its source has left (plan.Deadline.session_options).
+    """
+    deadline_at = None if options.deadline is None else time.monotonic() + options.deadline
     session = requests.Session()
     session.headers["User-Agent"] = USER_AGENT
-    default = _PolicyAdapter(options, on_event)
+    default = _PolicyAdapter(options, on_event, deadline_at)
     session.mount("http://", default)
     session.mount("https://", default)
     # The trailing slash keeps https://api.github.com.example.net from matching the prefix.
-    session.mount(github_prefix(options.github_api_url), _GitHubAdapter(options, on_event))
+    github = _GitHubAdapter(options, on_event, deadline_at)
+    session.mount(github_prefix(options.github_api_url), github)
     return session
 
 
@@ -60,13 +77,24 @@ def github_prefix(api_url: str) -> str:
 class _Retry(Retry):
     """urllib3 Retry that reports each retry and declines retries that cannot help."""
 
-    def __init__(self, *args: Any, on_retry: RetryHook | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        on_retry: RetryHook | None = None,
+        deadline_at: float | None = None,
+        on_deadline: Callable[[], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.on_retry = on_retry
+        self.deadline_at = deadline_at
+        self.on_deadline = on_deadline
 
     def new(self, **kw: Any) -> Self:
-        # urllib3 copies a Retry for every attempt; the hook must travel with the copies.
+        # urllib3 copies a Retry for every attempt; the hooks must travel with the copies.
         kw.setdefault("on_retry", self.on_retry)
+        kw.setdefault("deadline_at", self.deadline_at)
+        kw.setdefault("on_deadline", self.on_deadline)
         return super().new(**kw)
 
     def increment(
@@ -81,7 +109,17 @@ class _Retry(Retry):
         if response is not None and (why := self._hopeless(response)):
             # With raise_on_status=False urllib3 hands this response back instead of retrying.
             raise MaxRetryError(_pool, url or "", ResponseError(why))
-        return super().increment(method, url, response, error, _pool, _stacktrace)
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        if self.deadline_at is not None:
+            left = self.deadline_at - time.monotonic()
+            if left < retry.planned_wait(response) + MIN_ATTEMPT:
+                # The wait and a useful attempt do not fit before the deadline: give up now.
+                # A response goes back to the caller; an error becomes the request's error.
+                if self.on_deadline is not None:
+                    self.on_deadline()
+                reason = error or ResponseError("no time left before the deadline")
+                raise MaxRetryError(_pool, url or "", reason)
+        return retry
 
     def _hopeless(self, response: BaseHTTPResponse) -> str | None:
         if response.headers.get("X-RateLimit-Remaining") == "0":
@@ -112,12 +150,41 @@ class _Retry(Retry):
         return self.get_backoff_time()
 
 
+class _DeadlineTimeout(Timeout):
+    """A (connect, read) timeout that never reaches past the deadline.
+
+    urllib3 reads these properties afresh for every attempt (it clones the object for each),
+    so a retry late in the budget gets only the time that is left.
+    """
+
+    def __init__(self, connect: float, read: float, deadline_at: float) -> None:
+        super().__init__(connect=connect, read=read)
+        self._limits = (connect, read)
+        self._deadline_at = deadline_at
+
+    def clone(self) -> _DeadlineTimeout:
+        return _DeadlineTimeout(*self._limits, self._deadline_at)
+
+    @property
+    def connect_timeout(self) -> float:
+        # Never 0: to a socket that means non-blocking, not "give up".
+        return max(0.01, min(self._limits[0], self._deadline_at - time.monotonic()))
+
+    @property
+    def read_timeout(self) -> float:
+        # 0 makes urllib3 raise ReadTimeoutError at once, which is right when time is up.
+        return max(0.0, min(self._limits[1], self._deadline_at - time.monotonic()))
+
+
 class _PolicyAdapter(HTTPAdapter):
     """Timeout, retries, User-Agent and logging for every host; never an Authorization header."""
 
-    def __init__(self, options: FetchOptions, on_event: EventHook | None) -> None:
+    def __init__(
+        self, options: FetchOptions, on_event: EventHook | None, deadline_at: float | None
+    ) -> None:
         self._timeout = options.timeout
         self._on_event = on_event
+        self._deadline_at = deadline_at
         self._local = threading.local()
         retry = _Retry(
             total=options.retries,
@@ -132,6 +199,8 @@ class _PolicyAdapter(HTTPAdapter):
             respect_retry_after_header=True,
             raise_on_status=False,
             on_retry=self._note_retry,
+            deadline_at=deadline_at,
+            on_deadline=self._note_deadline,
         )
         super().__init__(max_retries=retry)
 
@@ -151,19 +220,36 @@ class _PolicyAdapter(HTTPAdapter):
     ) -> requests.Response:
         outgoing = request.copy()
         self.add_headers_to(outgoing.headers)
-        if timeout is None:
-            timeout = self._timeout
+        # Any: requests also takes a urllib3 Timeout here, which its type stubs leave out.
+        limits: Any = self._timeout if timeout is None else timeout
         self._local.retries = 0
+        self._local.out_of_time = False
         started = time.monotonic()
+        if self._deadline_at is not None:
+            if self._deadline_at - started < MIN_ATTEMPT:
+                raise DeadlineExceeded("the deadline passed; not sent", request=request)
+            if isinstance(limits, (int, float)):
+                limits = (limits, limits)
+            if isinstance(limits, tuple) and None not in limits:
+                limits = _DeadlineTimeout(float(limits[0]), float(limits[1]), self._deadline_at)
         try:
-            response = super().send(outgoing, stream, timeout, verify, cert, proxies)
+            response = super().send(outgoing, stream, limits, verify, cert, proxies)
         except requests.RequestException as exc:
             exc.request = request
             self._report(request, None, started, f"{type(exc).__name__}: {exc}")
+            if self._local.out_of_time or (
+                self._deadline_at is not None and time.monotonic() >= self._deadline_at
+            ):
+                raise DeadlineExceeded(
+                    f"the deadline passed ({describe_network_error(exc)})", request=request
+                ) from exc
             raise
         response.request = request
         self._report(request, response.status_code, started, None)
         return response
+
+    def _note_deadline(self) -> None:
+        self._local.out_of_time = True
 
     def _note_retry(self, retry: _Retry, response: BaseHTTPResponse | None) -> None:
         self._local.retries = getattr(self._local, "retries", 0) + 1
@@ -208,8 +294,10 @@ class _PolicyAdapter(HTTPAdapter):
 class _GitHubAdapter(_PolicyAdapter):
     """Mounted only on the GitHub API prefix: the one place the token is attached."""
 
-    def __init__(self, options: FetchOptions, on_event: EventHook | None) -> None:
-        super().__init__(options, on_event)
+    def __init__(
+        self, options: FetchOptions, on_event: EventHook | None, deadline_at: float | None
+    ) -> None:
+        super().__init__(options, on_event, deadline_at)
         self._token = options.github_token
 
     def __repr__(self) -> str:

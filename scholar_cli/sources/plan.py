@@ -206,3 +206,38 @@ def settle(
     """The same outcome for every key (as given) that shares one store key."""
     for key in keys:
         report.results[key] = Fetched(key, status, record, fetched_at, note)
+
+
+class Deadline:
+    """The end of a source's time to send: `options.deadline` seconds after it starts.
+
+    Checked before each request; sessions built with `session_options` stop requests in flight
+    at the same moment (http.build_session counts `deadline` from when it is called).
+    """
+
+    __slots__ = ("at", "seconds")
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.at = None if seconds is None else time.monotonic() + seconds
+
+    def left(self) -> float:
+        """Seconds left (negative once passed); infinite without a deadline."""
+        return float("inf") if self.at is None else self.at - time.monotonic()
+
+    def passed(self) -> bool:
+        return self.left() <= 0
+
+    def session_options(self, options: FetchOptions) -> FetchOptions:
+        """`options` for a session built now: its deadline is the time this one has left."""
+        if self.at is None:
+            return options
+        from dataclasses import replace
+
+        return replace(options, deadline=max(0.0, self.left()))
+
+    def why(self, service: str) -> str:
+        """`<service>: gave up after 30 s (deadline)`: the cause in notes and the warning."""
+        if self.seconds is None:  # cannot happen through build_session; say it plainly anyway
+            return f"{service}: gave up (deadline)"
+        return f"{service}: gave up after {self.seconds:g} s (deadline)"

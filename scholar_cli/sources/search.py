@@ -7,7 +7,8 @@ arXiv unreachable); an empty list means arXiv was asked and found nothing.
 Answers are stored under the normalised title (service "arxiv-search") with arXiv's max age.
 Requests go through the same arxiv.Client set-up as `fetch_arxiv` (transport session, no
 package retries, arXiv's delay shared process-wide, unreadable answers refused), one title at
-a time. Like arxiv.py, it imports requests, arxiv and lxml only inside the function that sends.
+a time, for at most `options.deadline` seconds. Like arxiv.py, it imports requests, arxiv and
+lxml only inside the function that sends.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ from scholar_cli.sources.arxiv import (
     UnreadableAnswer,
     arxiv_client,
     describe_failure,
+    pace_wait,
     record_from_result,
 )
 from scholar_cli.sources.options import FetchReport
-from scholar_cli.sources.plan import plan_fetch
+from scholar_cli.sources.plan import Deadline, plan_fetch
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -116,16 +118,26 @@ def _search(
     import arxiv
     import requests
 
+    from scholar_cli.sources.http import DeadlineExceeded
+
+    deadline = Deadline(options.deadline)
     failed: list[str] = []
     why = ""
+    session_options = deadline.session_options(options)
     # The client fetch_arxiv uses (arXiv's delay is shared process-wide); one page per title.
-    with arxiv_client(options, session_factory, MAX_RESULTS, report) as client:
+    with arxiv_client(session_options, session_factory, MAX_RESULTS, report) as client:
         for index, key in enumerate(plan.pending):
+            if deadline.left() <= pace_wait(client):
+                why, failed = deadline.why("arXiv title search"), plan.pending[index:]
+                break
             search = arxiv.Search(query=queries[key], max_results=MAX_RESULTS)
             try:
                 results = list(client.results(search))
             except (arxiv.ArxivError, requests.RequestException, UnreadableAnswer) as exc:
-                why = f"arXiv title search request failed ({describe_failure(exc)})"
+                if isinstance(exc, DeadlineExceeded):
+                    why = deadline.why("arXiv title search")
+                else:
+                    why = f"arXiv title search request failed ({describe_failure(exc)})"
                 # A failing service fails the next title too: do not hammer it.
                 failed = plan.pending[index:]
                 break
