@@ -218,3 +218,30 @@ def test_an_unreadable_answer_to_a_title_search_is_a_failure(
     assert report.warnings == [
         f'arXiv title search request failed (answer is not an Atom feed); no cached value for "{title}"'
     ]
+
+
+def test_an_empty_feed_that_names_no_ids_is_an_empty_answer(
+    fake_arxiv: FakeArxiv, fetch_options: FetchOptions, store: RecordStore
+) -> None:
+    # arXiv's feed names the question in its title and link (`id_list=...`). An empty feed
+    # that names other ids, or none, answers some other question (a cache, a glitch): a failure.
+    for asked in ([], ["2401.00001"]):
+        fake_arxiv.respond_next(200, ATOM, feed(fake_arxiv, asked, []))
+
+        report = fetch_arxiv([ZO2, GHOST], store, fetch_options)
+
+        assert (report.requests, len(fake_arxiv.seen)) == (1, 1)
+        assert statuses(report) == {ZO2: "unknown", GHOST: "unknown"}
+        assert report.warnings == [
+            f"arXiv request failed (empty answer); no cached value for {ZO2}, {GHOST}"
+        ]
+        fake_arxiv.seen.clear()
+
+
+def test_an_empty_feed_naming_old_style_ids_is_an_answer(
+    fake_arxiv: FakeArxiv, fetch_options: FetchOptions, store: RecordStore
+) -> None:
+    report = fetch_arxiv(["hep-th/9901999"], store, fetch_options)
+
+    assert fake_arxiv.id_lists() == [["hep-th/9901999"], ["hep-th/9901999"]]
+    assert statuses(report) == {"hep-th/9901999": "not_found"}

@@ -8,6 +8,8 @@ title search (search.py) alike.
 What an answer proves. arXiv silently leaves unknown ids out of a feed, and now and then
 answers a page cut short, an HTML error page, or a feed without the entries it should hold.
 - An HTTP 200 that is not an Atom feed is a failure, like a 503: stored records or unknown.
+  So is a feed without entries that does not name the ids asked for: arXiv's feeds name the
+  question (`id_list=...` in their title and link), and one that does not answers another.
 - A feed that lists some ids of a batch shows arXiv answered: the ids it left out are not
   found (or, if stored, a bad answer: arXiv never deletes a paper).
 - A feed that lists none of a batch (or the batch was one id) proves nothing yet: each of its
@@ -16,6 +18,7 @@ answers a page cut short, an HTML error page, or a feed without the entries it s
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import deque
@@ -23,6 +26,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from scholar_cli.ids import arxiv_id_from_url, base_arxiv_id
 from scholar_cli.models import ArxivRecord, Fetched
@@ -41,7 +45,8 @@ if TYPE_CHECKING:
 SERVICE = "arxiv"
 # arXiv's page size cap for id_list queries; also keeps the URL far below the ~600-id 414 limit.
 BATCH_SIZE = 100
-ATOM_FEED = "{http://www.w3.org/2005/Atom}feed"
+ATOM = "{http://www.w3.org/2005/Atom}"
+ATOM_FEED = ATOM + "feed"
 LEFT_OUT = "arXiv's answer left out papers it has listed before"
 
 # arXiv asks for one request per delay across the whole process, not per Client instance.
@@ -203,7 +208,10 @@ def arxiv_client(
         client._last_request_dt = datetime.now()
 
     def check_feed(response: requests.Response, *args: Any, **kwargs: Any) -> None:
-        if response.status_code == 200 and (problem := feed_problem(response.content)):
+        if response.status_code != 200:
+            return
+        asked = parse_qs(urlsplit(response.request.url or "").query).get("id_list", [""])[0]
+        if problem := feed_problem(response.content, [i for i in asked.split(",") if i]):
             raise UnreadableAnswer(problem)
 
     session = (session_factory or http.build_session)(options, heard)
@@ -232,8 +240,9 @@ def pace_wait(client: Any) -> float:
     return max(0.0, float(client.delay_seconds) - (datetime.now() - last).total_seconds())
 
 
-def feed_problem(content: bytes) -> str | None:
-    """Why `content` is not an Atom feed, or None when it is one (however few entries)."""
+def feed_problem(content: bytes, asked: list[str]) -> str | None:
+    """Why `content` is no answer to a question about the ids `asked` (none: a search), or
+    None when it is an Atom feed that answers it (however few entries)."""
     if not content.strip():
         return "empty answer"
     # The standard library's parser, strict where the package's lxml parser recovers: a page
@@ -244,7 +253,20 @@ def feed_problem(content: bytes) -> str | None:
         root = ElementTree.fromstring(content)
     except ElementTree.ParseError:
         return "answer is not an Atom feed"
-    return None if root.tag == ATOM_FEED else "answer is not an Atom feed"
+    if root.tag != ATOM_FEED:
+        return "answer is not an Atom feed"
+    if asked and root.find(ATOM + "entry") is None:
+        named = [root.findtext(ATOM + "title") or ""]
+        named += [link.get("href") or "" for link in root.iter(ATOM + "link")]
+        if not any(set(asked) <= _id_list(text) for text in named):
+            return "empty answer"
+    return None
+
+
+def _id_list(text: str) -> set[str]:
+    """The ids in an `id_list=` of a feed's title or link (percent-encoded or not)."""
+    match = re.search(r"id_list=([^&\s]*)", text)
+    return set(unquote(match.group(1)).split(",")) if match else set()
 
 
 def record_from_result(result: Any) -> ArxivRecord | None:
