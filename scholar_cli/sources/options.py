@@ -31,9 +31,6 @@ ARXIV_MIN_DELAY = 3.0
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
 DEFAULT_RETRIES = 3
 DEFAULT_BACKOFF = 0.5
-# Seconds one source (arXiv, GitHub, the title search) may spend sending: a stalled service
-# would otherwise hold a command for (retries + 1) × the read timeout, over two minutes.
-DEFAULT_DEADLINE = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +54,9 @@ class FetchOptions:
     backoff: float = DEFAULT_BACKOFF
     arxiv_delay: float = ARXIV_MIN_DELAY
     github_workers: int = 4
-    deadline: float | None = DEFAULT_DEADLINE  # seconds per source; None: no deadline
+    # Seconds one source (arXiv, GitHub, the title search) may spend sending; None: no limit.
+    # Without one a stalled service holds a command for (retries + 1) × the read timeout.
+    deadline: float | None = defaults.DEADLINE
 
     def __post_init__(self) -> None:
         for name in ("arxiv_api_url", "github_api_url"):
@@ -156,7 +155,7 @@ class FetchOptions:
             if problem := _arxiv_delay_problem(delay, arxiv_url):
                 raise ConfigError(f"SCHOLAR_ARXIV_DELAY {problem}; got {raw!r}")
 
-        deadline: float | None = DEFAULT_DEADLINE
+        deadline: float | None = defaults.DEADLINE
         if (raw := get("SCHOLAR_DEADLINE")) is not None:
             deadline = None if raw.lower() == "none" else _parse_seconds(raw, -1.0)
             if deadline is not None and deadline < 0:
