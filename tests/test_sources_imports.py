@@ -83,29 +83,3 @@ def test_offline_loads_no_http_stack(tmp_path: Path, unused_port: int) -> None:
     result = run_fresh_interpreter(tmp_path / "empty", unused_port, "offline")
 
     assert result == {"statuses": ["unknown"], "requests": 0, "loaded": []}
-
-
-def test_source_modules_import_each_other_one_way() -> None:
-    # A module and its private half importing each other (even lazily, inside functions) made
-    # two homes for one job; grimp reads function-level imports too.
-    import grimp
-
-    graph = grimp.build_graph("scholar_cli")
-    modules = sorted(m for m in graph.modules if m.startswith("scholar_cli.sources."))
-    cycles = [
-        (a, b)
-        for a in modules
-        for b in modules
-        if a < b
-        and graph.chain_exists(importer=a, imported=b)
-        and graph.chain_exists(importer=b, imported=a)
-    ]
-    assert cycles == []
-
-
-def test_each_source_module_stays_readable() -> None:
-    sizes = {
-        path.name: len(path.read_text(encoding="utf-8").splitlines())
-        for path in (ROOT / "scholar_cli" / "sources").glob("*.py")
-    }
-    assert {name: n for name, n in sizes.items() if n > 500} == {}
