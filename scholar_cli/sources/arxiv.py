@@ -138,9 +138,10 @@ def _ask_for(
                 failed = [*batch, *_ids_of(questions)]
                 break
             fetched_at = time.time()
-            for base, record in found.items():
-                store.put(SERVICE, base, record.to_json_dict(), fetched_at=fetched_at)
-                settle(report, keys_by_base[base], "fetched", record, fetched_at)
+            for base in batch:  # in the page's order, whatever the answer's
+                if (record := found.get(base)) is not None:
+                    store.put(SERVICE, base, record.to_json_dict(), fetched_at=fetched_at)
+                    settle(report, keys_by_base[base], "fetched", record, fetched_at)
             missing = [base for base in batch if base not in found]
             if missing and not found and not again:
                 # Nothing of what was asked: a glitch, or no such papers? Ask each one alone.
