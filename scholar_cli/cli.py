@@ -216,7 +216,7 @@ DeadlineOption = Annotated[
     str | None,
     typer.Option(
         help="Network time per source before stored records are used instead (30s, 2m). "
-        "Default: $SCHOLAR_DEADLINE, else 30s.",
+        "Default: deadline in scholar.toml, $SCHOLAR_DEADLINE (seconds), else 30s.",
         show_default=False,
     ),
 ]

@@ -109,8 +109,6 @@ def resolve(
     if deadline is None and not os.environ.get("SCHOLAR_DEADLINE", "").strip():
         deadline = settings.deadline
     if deadline is not None:
-        if "deadline" not in {f.name for f in dataclasses.fields(FetchOptions)}:
-            raise UsageError("--deadline is not supported by this build")
         changes["deadline"] = deadline
     return settings, page_path, dataclasses.replace(options, **changes)
 
