@@ -182,7 +182,7 @@ def test_a_failed_source_keeps_the_data_file(
 # -- targets: plan everything, then write ------------------------------------------------
 
 
-@pytest.mark.parametrize("target", ["folder", "read-only"])
+@pytest.mark.parametrize("target", ["folder", "read-only", "under-a-file"])
 def test_a_data_file_that_cannot_be_written_stops_the_refresh_before_the_page(
     target: str, env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -193,10 +193,14 @@ def test_a_data_file_that_cannot_be_written_stops_the_refresh_before_the_page(
     if target == "folder":
         data.mkdir()
         problem = f"cannot write {data}: it is a folder; nothing written"
-    else:
+    elif target == "read-only":
         data.write_text("{}\n", encoding="utf-8")
         data.chmod(0o444)
         problem = f"{data} is read-only (mode 0444); nothing written"
+    else:
+        (tmp_path / "site" / "notes.txt").write_text("a file, not a folder\n", encoding="utf-8")
+        data = tmp_path / "site" / "notes.txt" / "_data" / "scholar.json"
+        problem = f"cannot write {data}: {tmp_path / 'site' / 'notes.txt'} is not a folder; nothing written"
 
     result = scholar(env, "refresh", "--page", page, "--data", data)
 

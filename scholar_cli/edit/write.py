@@ -138,7 +138,13 @@ def _writable_target(
     # Replace the file a symlink points to, not the symlink itself.
     target = Path(os.path.realpath(path))
     if original is None and not target.parent.exists():
-        return target, 0o666 & ~_umask(), None  # a first data file: its folder is created
+        # A first data file: its folders are created, under the nearest one that exists.
+        ancestor = target.parent
+        while not ancestor.exists() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            raise WriteError(f"cannot write {path}: {ancestor} is not a folder; nothing written")
+        return target, 0o666 & ~_umask(), None
     try:
         if original is None:
             if os.path.isdir(target):
