@@ -204,3 +204,32 @@ def test_a_count_carries_its_source_and_fetch_date(
     entry = store.get("semanticscholar", "2503.12668")
     assert entry is not None and entry.fetched_at == fetched.fetched_at
     assert entry.record == fetched.record.to_json_dict()
+
+
+def test_a_transport_that_cannot_carry_the_key_asks_without_it(
+    fake_openalex: FakeOpenAlex, options: FetchOptions, store: RecordStore
+) -> None:
+    class Passing(requests.adapters.BaseAdapter):
+        """A stand-in transport with no urllib3 pool manager to extend."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = requests.adapters.HTTPAdapter()
+
+        def send(self, request: requests.PreparedRequest, **kwargs: object) -> requests.Response:
+            return self.inner.send(request, **kwargs)  # type: ignore[arg-type]
+
+        def close(self) -> None:
+            self.inner.close()
+
+    def factory(opts: FetchOptions, hook: EventHook | None) -> requests.Session:
+        session = requests.Session()
+        session.mount("http://", Passing())
+        return session
+
+    env = {"SCHOLAR_OPENALEX_URL": fake_openalex.url, "OPENALEX_API_KEY": OPENALEX_KEY}
+    report = fetch_citations([ZO2], store, options, "openalex", factory, environ=env)
+
+    assert report.results["2503.12668"].status == "fetched"
+    assert report.warnings == ["OPENALEX_API_KEY not sent: this transport cannot carry it"]
+    assert "api_key" not in fake_openalex.seen[0].query

@@ -345,6 +345,25 @@ def test_a_paper_the_source_does_not_know_is_not_found(
     assert report.warnings == [f"not found on {label}: 2501.99999v2"]
 
 
+def test_a_semanticscholar_answer_out_of_order_is_not_believed(
+    fake_s2: FakeSemanticScholar, options: FetchOptions, store: RecordStore, env: dict[str, str]
+) -> None:
+    other = {"paperId": "f" * 40, "externalIds": {"ArXiv": "2506.22950"}, "citationCount": 5}
+    fake_s2.respond_next(200, [other])
+
+    report = fetch_citations(
+        [CitationQuery("2503.12668", arxiv_id="2503.12668")],
+        store,
+        options,
+        "semanticscholar",
+        environ=env,
+    )
+
+    unknown = report.results["2503.12668"]
+    assert (unknown.status, unknown.record) == ("unknown", None)
+    assert unknown.note == "Semantic Scholar request failed (unexpected answer); no stored record"
+
+
 def test_a_paper_left_out_of_an_answer_keeps_its_count(
     fake_openalex: FakeOpenAlex, options: FetchOptions, store: RecordStore, env: dict[str, str]
 ) -> None:

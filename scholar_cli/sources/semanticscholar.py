@@ -47,8 +47,8 @@ def read(body: Any, batch: list[str]) -> tuple[dict[str, tuple[str, int]], bool]
     """The papers an answer gives for `batch`: id -> (paperId, citationCount), and True (the
     answer speaks for every id: `null` is Semantic Scholar saying it does not know one).
 
-    Raises ValueError when the body is not a list aligned with `batch`. A paper whose
-    arXiv id contradicts the one it stands for is left out (that id is then not found).
+    Raises ValueError when the body is not a list aligned with `batch`, or a paper in the
+    place of an ARXIV: id names another arXiv id (an answer out of order proves nothing).
     """
     if not isinstance(body, list) or len(body) != len(batch):
         raise ValueError("not a list with one entry per id asked")
@@ -62,7 +62,7 @@ def read(body: Any, batch: list[str]) -> tuple[dict[str, tuple[str, int]], bool]
         if not isinstance(paper_id, str) or not isinstance(count, int) or count < 0:
             raise ValueError("a paper without paperId or citationCount")
         if _contradicts(asked, paper.get("externalIds")):
-            continue
+            raise ValueError("an entry names another arXiv id than the one in its place")
         found[asked] = (paper_id, count)
     return found, True
 
