@@ -15,6 +15,8 @@ Syntax = Literal["markdown", "html", "reference"]
 # How the site renders the page: Jekyll's kramdown, or GitHub's GFM for a README.
 Dialect = Literal["kramdown", "gfm"]
 DIALECTS: tuple[Dialect, ...] = ("kramdown", "gfm")
+CitationSource = Literal["openalex", "semanticscholar"]  # where a citation count comes from
+CITATION_SOURCES: tuple[CitationSource, ...] = ("openalex", "semanticscholar")
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,9 +438,9 @@ FetchStatus = Literal[
 class Fetched:
     """One item's outcome: the record (if any), how it was obtained, and when it was fetched."""
 
-    key: str  # arXiv base id or owner/name as the page writes it
+    key: str  # arXiv base id, owner/name or DOI as the page writes it
     status: FetchStatus
-    record: ArxivRecord | RepoStats | None = None
+    record: ArxivRecord | RepoStats | CitationRecord | None = None
     fetched_at: float | None = None  # epoch seconds of the record's last fetch/revalidation
     note: str = ""  # one human line: why it is stale/unknown, where it was renamed to
 
@@ -475,3 +477,24 @@ class Finding:
             "arxiv": self.arxiv,
             "repo": self.repo,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class CitationRecord:
+    """One source's count of the works citing a paper: one work's count, never a sum of two."""
+
+    count: int
+    source: CitationSource
+    work_id: str  # OpenAlex "https://openalex.org/W…" or a Semantic Scholar paperId
+    matched: str  # the identifier it was found by, as sent: "10.48550/arxiv.…", "DOI:10.…"
+    arxiv_id: str | None  # the base id asked about
+    doi: str | None  # the published version's DOI asked about (lower case), if any
+    published_doi: str | None  # set when `count` is the published version's
+    preprint_count: int | None = None  # a separate preprint work's own count, never added
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}  # in field order
+
+    @classmethod
+    def from_json_dict(cls, d: dict[str, Any]) -> CitationRecord:
+        return cls(**{name: d[name] for name in cls.__slots__})
