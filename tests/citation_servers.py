@@ -24,9 +24,6 @@ from pytest_httpserver import HTTPServer
 from servers import load_fixture
 from werkzeug import Request, Response
 
-from scholar_cli.models import CITATION_SOURCES
-from scholar_cli.sources import store as store_module
-
 
 @dataclass(frozen=True)
 class Asked:
@@ -198,14 +195,11 @@ def _bare(doi: str) -> str:
 
 @pytest.fixture
 def citation_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No developer's keys, no real services; and a record store that knows the citation
-    services (store.SERVICES does not list them yet: test_sources_citations has an xfail)."""
+    """No developer's keys, no real services."""
     for var in ("OPENALEX_API_KEY", "S2_API_KEY"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SCHOLAR_OPENALEX_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("SCHOLAR_S2_URL", "http://127.0.0.1:9")
-    unlisted = tuple(s for s in CITATION_SOURCES if s not in store_module.SERVICES)
-    monkeypatch.setattr(store_module, "SERVICES", (*store_module.SERVICES, *unlisted))
 
 
 def _serve() -> Iterator[HTTPServer]:

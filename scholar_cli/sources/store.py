@@ -26,7 +26,7 @@ import diskcache
 
 # "page" holds parsed pages keyed by content hash, so a warm run skips the Markdown parser;
 # "arxiv-search" holds arXiv title-search answers keyed by normalised title.
-SERVICES = ("arxiv", "github", "page", "arxiv-search")
+SERVICES = ("arxiv", "github", "page", "arxiv-search", "openalex", "semanticscholar")
 DB_NAME = "cache.db"  # diskcache's database file inside the folder
 # How long to wait on a store another scholar process holds before using a temporary one.
 LOCK_TIMEOUT = 5.0
