@@ -8,6 +8,8 @@ The file sits next to the page (or in the folder scholar runs in):
     arxiv_max_age = "1d"           # seconds, or a number with s, m, h or d
     github_max_age = 3600
     deadline = "30s"               # network time per source per run, then stored records
+    citations = "openalex"         # openalex | semanticscholar | off (the default)
+    citations_max_age = "7d"
     data = "_data/scholar.yml"     # .json, .yml or .yaml; relative to this file
     owner = "Liangyu Wang"
     paper_sections = ["My Work"]   # headings that list papers although their words do not say so
@@ -44,6 +46,7 @@ __all__ = [
 BadgeMode = Literal["keep", "static", "text"]
 BADGE_MODES: tuple[BadgeMode, ...] = get_args(BadgeMode)
 CONFIG_FILE = "scholar.toml"
+CITATION_CHOICES = ("openalex", "semanticscholar", "off")
 PYPROJECT = "pyproject.toml"
 DATA_EXTENSIONS = (".json", ".yml", ".yaml")
 _DURATION = re.compile(r"^\s*(?P<number>\d+(?:\.\d*)?|\.\d+)\s*(?P<unit>[smhd]?)\s*$", re.I)
@@ -58,6 +61,8 @@ class Settings:
     arxiv_max_age: float = defaults.ARXIV_MAX_AGE
     github_max_age: float = defaults.GITHUB_MAX_AGE
     deadline: float | None = None  # None: $SCHOLAR_DEADLINE, else defaults.DEADLINE
+    citations: str = "off"  # openalex | semanticscholar | off: where citation counts come from
+    citations_max_age: float = defaults.CITATIONS_MAX_AGE
     data: Path | None = None  # data file to write, if any
     owner: str | None = None  # the page owner's name as papers write it
     paper_sections: tuple[str, ...] = ()  # extra headings that list papers
@@ -89,7 +94,11 @@ def _check_value(key: str, value: Any, base: Path) -> Any:
         if value not in BADGE_MODES:
             raise ValueError(f"must be one of {', '.join(BADGE_MODES)}")
         return value
-    if key in ("arxiv_max_age", "github_max_age", "deadline"):
+    if key == "citations":
+        if value not in CITATION_CHOICES:
+            raise ValueError(f"must be one of {', '.join(CITATION_CHOICES)}")
+        return value
+    if key in ("arxiv_max_age", "github_max_age", "deadline", "citations_max_age"):
         if isinstance(value, bool):
             raise ValueError("must be seconds or a duration like 60m, 24h, 1d")
         if isinstance(value, int | float):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ from scholar_cli.errors import UsageError
 from scholar_cli.grammar import MARKER_KINDS
 from scholar_cli.models import (
     ArxivRecord,
+    CitationRecord,
     Fetched,
     NewsItem,
     Page,
@@ -28,6 +30,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "papers": (
         "line", "title", "authors", "venue", "year", "arxiv", "links", "repos", "section",
         "version", "published", "updated", "category", "published_as", "stars", "status",
+        "citations", "cited_by",
     ),
     "projects": (
         "line", "title", "description", "repos", "mentions", "badges", "section",
@@ -86,6 +89,20 @@ class Records:
 
     arxiv: Mapping[str, Fetched] = field(default_factory=dict)
     github: Mapping[str, Fetched] = field(default_factory=dict)
+    citations: Mapping[str, Fetched] = field(default_factory=dict)  # by arXiv id or DOI
+    citation_source: str | None = None  # None: citations were not asked for
+
+    def citation(self, paper: Paper) -> Fetched | None:
+        """The paper's citation outcome (under its arXiv id, else the DOI the page links)."""
+        if paper.arxiv is not None and paper.arxiv.id in self.citations:
+            return self.citations[paper.arxiv.id]
+        doi = paper_doi(paper)
+        return self.citations.get(doi.lower()) if doi else None
+
+    def citation_count(self, paper: Paper) -> int | None:
+        fetched = self.citation(paper)
+        record = fetched.record if fetched is not None else None
+        return record.count if isinstance(record, CitationRecord) else None
 
     def paper(self, paper: Paper) -> ArxivRecord | None:
         if paper.arxiv is None:
@@ -222,7 +239,42 @@ def paper_row(p: Paper, records: Records) -> dict[str, Any]:
         "published_as": published_as,
         "stars": _stars(p.repos, records),
         "status": fetched.status if fetched else "",
+        **citation_cells(p, records),
     }
+
+
+def citation_cells(p: Paper, records: Records) -> dict[str, Any]:
+    """`citations`: the count, or "unknown" when there has never been one (a count is never
+    shown as 0 because a request failed); `cited_by`: the source and the date it was counted."""
+    if records.citation_source is None:
+        return {"citations": None, "cited_by": ""}
+    fetched = records.citation(p)
+    count = records.citation_count(p)
+    if count is None or fetched is None or fetched.fetched_at is None:
+        return {"citations": "unknown", "cited_by": ""}
+    source = CITATION_NAMES.get(records.citation_source, records.citation_source)
+    when = time.strftime("%Y-%m-%d", time.gmtime(fetched.fetched_at))
+    stale = " (stale)" if fetched.status == "stale" else ""
+    return {"citations": count, "cited_by": f"{source} {when}{stale}"}
+
+
+CITATION_NAMES = {"openalex": "OpenAlex", "semanticscholar": "Semantic Scholar"}
+_DOI_LINK = re.compile(r"(?:doi\.org/|^doi:)(?P<doi>10\.\d{4,9}/\S+)", re.IGNORECASE)
+
+
+def paper_doi(paper: Paper) -> str | None:
+    """The DOI of a published version the page links (doi.org/10.…), never arXiv's own."""
+    for link in paper.links:
+        m = _DOI_LINK.search(link.url)
+        if m and not m.group("doi").lower().startswith("10.48550/"):
+            return m.group("doi").rstrip(".,;)")
+    return None
+
+
+def h_index(counts: Iterable[int]) -> int:
+    """The largest h such that h papers have at least h citations each."""
+    ranked = sorted(counts, reverse=True)
+    return sum(1 for i, c in enumerate(ranked, start=1) if c >= i)
 
 
 def project_row(p: Project, records: Records) -> dict[str, Any]:
@@ -312,8 +364,11 @@ def sort_items(kind: str, items: list[Any], rows: list[dict[str, Any]], spec: st
 
     pairs = list(zip(items, rows, strict=True))
     # Blanks go last whichever way the rest is sorted: a missing count is not a small one.
-    blank = [p for p in pairs if p[1][column] in (None, "")]
-    filled = sorted((p for p in pairs if p[1][column] not in (None, "")), key=key, reverse=reverse)
+    # "unknown" is a citation count never had: a blank, not a word to sort among numbers.
+    blank = [p for p in pairs if p[1][column] in (None, "", "unknown")]
+    filled = sorted(
+        (p for p in pairs if p[1][column] not in (None, "", "unknown")), key=key, reverse=reverse
+    )
     pairs = filled + blank
     items[:] = [p[0] for p in pairs]
     rows[:] = [p[1] for p in pairs]
@@ -332,6 +387,8 @@ def item_json(kind: str, item: Any, records: Records) -> dict[str, Any]:
         doc["github"] = {
             repo: _fetched_json(records.github.get(repo.lower())) for repo in item.repos
         }
+    if kind == "papers":
+        doc["citations"] = _fetched_json(records.citation(item))
     return doc
 
 

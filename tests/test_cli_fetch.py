@@ -263,14 +263,16 @@ def test_cache_info_and_clear(env: dict[str, str], tmp_path: Path) -> None:
     assert scholar(env, "list", "papers", "-p", MD).exit_code == 0
     info = scholar(env, "cache", "info")
     lines = info.stdout.splitlines()
-    assert lines[:5] == [
+    assert lines[:7] == [
         f"folder: {tmp_path / 'cache'}",
         "arxiv records: 3",
         "github records: 1",
         "page records: 1",
         "arxiv-search records: 0",
+        "openalex records: 0",
+        "semanticscholar records: 0",
     ]
-    assert re.fullmatch(r"size: \d+ bytes", lines[5])
+    assert re.fullmatch(r"size: \d+ bytes", lines[7])
     assert (tmp_path / "cache").stat().st_mode & 0o777 == 0o700
     cleared = scholar(env, "cache", "clear")
     assert cleared.stdout == "removed 5 records\n"

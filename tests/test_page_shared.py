@@ -142,7 +142,7 @@ def test_list_papers_year_2024_json() -> None:
     assert list(doc) == ["schema", "page", "kind", "count", "items"]
     assert list(doc["items"][0]) == [
         "line", "title", "authors", "venue", "years", "arxiv_id", "arxiv_version", "repos",
-        "links", "section", "arxiv", "github",
+        "links", "section", "arxiv", "github", "citations",
     ]  # fmt: skip
 
 

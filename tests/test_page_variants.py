@@ -274,7 +274,7 @@ def test_folder_as_page(tmp_path: Path) -> None:
         (["list", "papers", "--year", "2025..2020"], "--year: '2025..2020' ends before it starts"),
         (
             ["list", "papers", "--sort", "colour"],
-            "--sort: unknown column 'colour' for papers (choose from line, title, authors, venue, year, arxiv, links, repos, section, version, published, updated, category, published_as, stars, status)",
+            "--sort: unknown column 'colour' for papers (choose from line, title, authors, venue, year, arxiv, links, repos, section, version, published, updated, category, published_as, stars, status, citations, cited_by)",
         ),
         (
             ["list", "repos", "--columns", "repo,nope"],

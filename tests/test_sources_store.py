@@ -56,7 +56,14 @@ def test_info_and_clear(tmp_path: Path) -> None:
     with RecordStore(tmp_path / "cache") as store:
         assert store.info() == StoreInfo(
             folder=tmp_path / "cache",
-            records=(("arxiv", 0), ("github", 0), ("page", 0), ("arxiv-search", 0)),
+            records=(
+                ("arxiv", 0),
+                ("github", 0),
+                ("page", 0),
+                ("arxiv-search", 0),
+                ("openalex", 0),
+                ("semanticscholar", 0),
+            ),
             size_bytes=store.info().size_bytes,
             oldest=None,
             newest=None,
@@ -67,7 +74,14 @@ def test_info_and_clear(tmp_path: Path) -> None:
 
         info = store.info()
         assert (info.records, info.oldest, info.newest) == (
-            (("arxiv", 2), ("github", 1), ("page", 0), ("arxiv-search", 0)),
+            (
+                ("arxiv", 2),
+                ("github", 1),
+                ("page", 0),
+                ("arxiv-search", 0),
+                ("openalex", 0),
+                ("semanticscholar", 0),
+            ),
             100.0,
             300.0,
         )
@@ -78,6 +92,8 @@ def test_info_and_clear(tmp_path: Path) -> None:
             ("github", 0),
             ("page", 0),
             ("arxiv-search", 0),
+            ("openalex", 0),
+            ("semanticscholar", 0),
         )
 
 

@@ -3,12 +3,14 @@ warm run never loads requests, arxiv or lxml)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scholar_cli.models import Fetched, Page
+from scholar_cli import defaults
+from scholar_cli.models import Fetched, Page, Paper
 from scholar_cli.sources.options import EventHook, FetchOptions, SessionFactory
-from scholar_cli.views import Records
+from scholar_cli.views import Records, paper_doi
 
 if TYPE_CHECKING:
     import requests
@@ -25,10 +27,11 @@ class FetchOutcome:
     failed: bool  # some item has no record because a fetch failed (not --offline)
 
     def missing(self) -> frozenset[str]:
-        """Keys (arXiv base ids, lower-case owner/name) that have no record at all."""
+        """Keys (arXiv base ids, lower-case owner/name, a citation key: arXiv id or DOI) that
+        have no record at all because their source failed."""
         return frozenset(
             key
-            for results in (self.records.arxiv, self.records.github)
+            for results in (self.records.arxiv, self.records.github, self.records.citations)
             for key, fetched in results.items()
             if fetched.status == "unknown"
         )
@@ -47,12 +50,30 @@ def needed_sources(page: Page, kind: str) -> tuple[list[str], list[str]]:
     return [], []
 
 
+def citation_keys(paper: Paper, records: Records) -> tuple[str, str | None, str | None] | None:
+    """(key, arXiv id, published DOI) a paper's citation count is asked and stored under:
+    the arXiv id when it has one, else the DOI the page links; the published version's DOI
+    from arXiv's record, else from the page. None when the paper names neither."""
+    page_doi = paper_doi(paper)
+    record = records.paper(paper)
+    doi = (record.doi if record is not None and record.doi else None) or page_doi
+    if paper.arxiv is not None:
+        return paper.arxiv.id, paper.arxiv.id, doi
+    if doi is not None:
+        return doi.lower(), None, doi
+    return None
+
+
 def fetch_records(
     ids: list[str],
     repos: list[str],
     options: FetchOptions,
     store: RecordStore,
     console: Console | None = None,
+    *,
+    citations: str = "off",
+    citation_papers: Sequence[Paper] = (),
+    citations_max_age: float = defaults.CITATIONS_MAX_AGE,
 ) -> FetchOutcome:
     """Fresh records from the store, the rest from arXiv and GitHub; warnings are returned
     (store warnings stay in `store.warnings`), progress goes to the console."""
@@ -70,6 +91,7 @@ def fetch_records(
     warnings: list[str] = []
     arxiv_results: dict[str, Fetched] = {}
     github_results: dict[str, Fetched] = {}
+    citation_results: dict[str, Fetched] = {}
     factory = session_factory(console)
     try:
         if ids:
@@ -86,15 +108,42 @@ def fetch_records(
             requests["github"] = report.requests
             warnings += report.warnings
             github_results = {key.lower(): f for key, f in report.results.items()}
+        if citations != "off" and citation_papers:
+            partial = Records(arxiv=arxiv_results)
+            queries: dict[str, tuple[str, str | None, str | None]] = {}
+            for paper in citation_papers:
+                keys = citation_keys(paper, partial)
+                if keys is not None:
+                    queries.setdefault(keys[0], keys)
+            if queries:
+                from scholar_cli.sources.citations import CitationQuery, fetch_citations
+
+                report = fetch_citations(
+                    [CitationQuery(*keys) for keys in queries.values()],
+                    store,
+                    options,
+                    citations,  # type: ignore[arg-type]  # checked by the settings
+                    factory,
+                    max_age=citations_max_age,
+                )
+                requests[citations] = report.requests
+                warnings += report.warnings
+                citation_results = dict(report.results)
     finally:
         if console is not None:
             console.done()
     failed = not options.offline and any(
-        f.status == "unknown" for f in (*arxiv_results.values(), *github_results.values())
+        f.status == "unknown"
+        for results in (arxiv_results, github_results, citation_results)
+        for f in results.values()
     )
-    outcome = FetchOutcome(
-        Records(arxiv=arxiv_results, github=github_results), requests, warnings, failed
+    records = Records(
+        arxiv=arxiv_results,
+        github=github_results,
+        citations=citation_results,
+        citation_source=None if citations == "off" else citations,
     )
+    outcome = FetchOutcome(records, requests, warnings, failed)
     if console is not None and console.verbose:
         _log_cache_use(outcome)
     return outcome
