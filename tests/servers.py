@@ -210,6 +210,29 @@ class FakeArxiv(_Fake):
         return Response(text, 200, content_type="application/atom+xml; charset=utf-8")
 
 
+# Any `bench-owner/repo-<n>` exists: FakeGitHub makes up its record, so a test can put
+# hundreds of repositories on a page without a fixture file each.
+BENCH_REPO = re.compile(r"bench-owner/repo-(\d+)")
+
+
+def bench_repo(n: int) -> dict[str, Any]:
+    """A made-up REST body for bench-owner/repo-<n>, shaped like the fixture files."""
+    full_name = f"bench-owner/repo-{n}"
+    return {
+        "id": 930000000 + n,
+        "name": f"repo-{n}",
+        "full_name": full_name,
+        "html_url": f"https://github.com/{full_name}",
+        "description": f"Benchmark repository {n}",
+        "pushed_at": "2025-06-01T12:00:00Z",
+        "stargazers_count": 7 * n + 3,
+        "forks_count": n,
+        "language": None if n % 5 == 0 else "Python",
+        "archived": False,
+        "license": None,
+    }
+
+
 class FakeGitHub(_Fake):
     """GET /repos/{owner}/{name} and /repositories/{id}, with GitHub's validators and limits.
 
@@ -240,6 +263,16 @@ class FakeGitHub(_Fake):
     def url(self) -> str:
         return self.base_url
 
+    def repo(self, name: str) -> dict[str, Any] | None:
+        """The REST body of a repository under its current name (any case), or None."""
+        lower = name.lower()
+        if lower not in self.repos and (m := BENCH_REPO.fullmatch(lower)):
+            self.repos[lower] = bench_repo(int(m.group(1)))
+        return self.repos.get(lower)
+
+    def rest_requests(self) -> list[Seen]:
+        return [s for s in self.seen if s.path.startswith(("/repos/", "/repositories/"))]
+
     def secondary_rate_limit(self, retry_after: int) -> None:
         """Answer the next request with a secondary rate limit: 403 with Retry-After."""
         body = json.dumps(load_fixture("github/secondary-rate-limit.json"))
@@ -247,11 +280,13 @@ class FakeGitHub(_Fake):
         self.respond_next(403, headers, body)
 
     def etag(self, full_name: str) -> str:
-        body = json.dumps(self.repos[full_name.lower()], sort_keys=True)
+        body = json.dumps(self.repo(full_name), sort_keys=True)
         return 'W/"' + hashlib.sha256(body.encode()).hexdigest() + '"'
 
     def set_stars(self, full_name: str, stars: int) -> None:
-        self.repos[full_name.lower()]["stargazers_count"] = stars
+        repo = self.repo(full_name)
+        assert repo is not None, full_name
+        repo["stargazers_count"] = stars
 
     def rate_limit_headers(self, remaining: int) -> dict[str, str]:
         return {
@@ -290,13 +325,13 @@ class FakeGitHub(_Fake):
             wanted = ids.get(m.group(1), "")
         else:
             wanted = ""
-        if wanted not in self.repos:
+        if self.repo(wanted) is None:
             return self._json(load_fixture("github/not-found.json"), 404, limits)
         etag = self.etag(wanted)
         validators = {"ETag": etag, "Last-Modified": "Mon, 24 Nov 2025 22:10:33 GMT"}
         if seen.header("If-None-Match") == etag:
             return Response("", 304, headers={**validators, **limits})
-        return self._json(self.repos[wanted], 200, {**validators, **limits})
+        return self._json(self.repo(wanted), 200, {**validators, **limits})
 
     @staticmethod
     def _json(body: Any, status: int, headers: dict[str, str]) -> Response:

@@ -1,7 +1,10 @@
 """GitHub repository stats: the store first, then GitHub for the stale and missing ones.
 
 The asking is github_rest's (conditional GETs, a few at a time); this module plans it and
-turns the answers into results, notes and warnings (`_apply`).
+turns the answers into results, notes and warnings (`_apply`). GitHub allows 60 requests an
+hour without a token: the budget its last answer reported is kept in the store, the stalest
+repositories are asked for first, and those the budget cannot cover keep their stored records
+until the next run, said in one line.
 
 A run that finds every record fresh (or runs offline) needs only the store's part; requests,
 the worker pool and the asking are imported only when a request is due.
@@ -15,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from scholar_cli.ids import split_repo
 from scholar_cli.models import Fetched, RepoStats
-from scholar_cli.sources.github_answers import NOT_ASKED, rate_limit_message
-from scholar_cli.sources.options import FetchReport
+from scholar_cli.sources.github_answers import NOT_ASKED, Budget, rate_limit_message
+from scholar_cli.sources.options import FetchReport, redact_url
 from scholar_cli.sources.plan import Deadline, load_stored, plan_fetch, settle
 
 if TYPE_CHECKING:
@@ -28,7 +31,12 @@ if TYPE_CHECKING:
     from scholar_cli.sources.store import RecordStore
 
 SERVICE = "github"
+BUDGET_SERVICE = "github-budget"
 NOT_FOUND_NOTE = "not found (deleted, renamed away or private)"
+LEFT_NOTE = "left for the next run (GitHub rate limit)"
+# REST requests an hour, until an answer says otherwise (X-RateLimit-Limit).
+ANONYMOUS_LIMIT = 60
+TOKEN_LIMIT = 5000
 
 
 def fetch_github(
@@ -39,8 +47,8 @@ def fetch_github(
 ) -> FetchReport:
     """Stats for `repos` ("owner/name" as the page writes them), keyed by the name as given.
 
-    Each repository is asked for at most once per run, however its case is written, and
-    requests stop after `options.deadline` seconds.
+    Each repository is asked for at most once per run, however its case is written, the
+    stalest first, and requests stop after `options.deadline` seconds.
     """
     report = FetchReport()
     keys_by_repo: dict[str, list[str]] = {}  # lower-case owner/name -> keys as given
@@ -67,19 +75,99 @@ def fetch_github(
         note=_rename_note,
     )
     if plan.pending:
-        from scholar_cli.sources.github_rest import ask_rest
-
         deadline = Deadline(options.deadline)
-        answers, gate = ask_rest(
-            plan.pending, plan, names, options, deadline, session_factory, report
+        due = _stalest_first(plan)
+        answers, gate, left = _ask_rest_within_budget(
+            due, plan, names, options, deadline, session_factory, store, report
         )
-        _apply(answers, gate, deadline, plan, keys_by_repo, names, store, report)
+        _apply(answers, gate, deadline, plan, keys_by_repo, names, store, report, bool(left))
     plan.finish(report, "not GitHub owner/name (never sent): ", malformed)
     return report
 
 
 def _rename_note(lower: str, stats: RepoStats) -> str:
     return "" if stats.full_name.lower() == lower else f"renamed to {stats.full_name}"
+
+
+def _stalest_first(plan: StorePlan[RepoStats]) -> list[str]:
+    """The pending store keys, never-fetched ones first, then by age; page order among equals."""
+
+    def fetched_at(lower: str) -> float:
+        pair = plan.stored.get(lower)
+        return pair[0].fetched_at if pair is not None else float("-inf")
+
+    return sorted(plan.pending, key=fetched_at)
+
+
+# -- the REST budget ----------------------------------------------------------------------
+
+
+def _budget_key(options: FetchOptions) -> str:
+    # Budgets are per API host and per caller: the anonymous one is per IP address, a token's
+    # is per user. Credentials in the URL stay out of the store.
+    who = "token" if options.github_token else "anonymous"
+    return f"{who} {redact_url(options.github_api_url.rstrip('/'))}"
+
+
+def _load_budget(store: RecordStore, options: FetchOptions) -> Budget | None:
+    entry = store.get(BUDGET_SERVICE, _budget_key(options))
+    if entry is None:
+        return None
+    try:
+        return Budget.from_json_dict(entry.record)
+    except (KeyError, TypeError, ValueError):
+        return None  # written by another version: as if never told
+
+
+def _hourly_limit(budget: Budget | None, options: FetchOptions) -> int:
+    if budget is not None and budget.limit is not None:
+        return budget.limit
+    return TOKEN_LIMIT if options.github_token else ANONYMOUS_LIMIT
+
+
+def _requests_left(budget: Budget | None, options: FetchOptions, now: float) -> int:
+    """How many requests `budget` allows now: all of them once its reset has passed (or when
+    GitHub never said). An estimate (other clients share it): the gate still stops at a real
+    limit."""
+    if budget is None or now >= budget.reset_at:
+        return _hourly_limit(budget, options)
+    return max(0, budget.remaining)
+
+
+def _ask_rest_within_budget(
+    due: list[str],
+    plan: StorePlan[RepoStats],
+    names: dict[str, str],
+    options: FetchOptions,
+    deadline: Deadline,
+    session_factory: SessionFactory | None,
+    store: RecordStore,
+    report: FetchReport,
+) -> tuple[dict[str, Answer | None], Gate, list[str]]:
+    """REST for as many of `due` (stalest first) as the stored budget allows; the others keep
+    their stored records (or are unknown) until the next run, said in one line."""
+    from scholar_cli.sources.github_rest import ask_rest
+
+    stored = _load_budget(store, options)
+    can_ask = _requests_left(stored, options, time.time())
+    asked, left = due[:can_ask], due[can_ask:]
+    answers, gate, said = ask_rest(asked, plan, names, options, deadline, session_factory, report)
+    if said is not None:
+        store.put(BUDGET_SERVICE, _budget_key(options), said.to_json_dict(), fetched_at=time.time())
+    if left:
+        plan.fall_back(left, LEFT_NOTE)  # its line would name every one: ours counts them
+        limit = _hourly_limit(said or stored, options)
+        if options.github_token:
+            why = f"{limit} requests an hour for this token"
+        else:
+            why = f"{limit} requests an hour without a token; set GITHUB_TOKEN"
+        what = "repository" if len(left) == 1 else "repositories"
+        line = f"{len(left)} {what} left for the next run ({why})"
+        unknown = [names[lower] for lower in left if lower not in plan.stored]
+        if unknown:
+            line += "; no cached value for " + ", ".join(unknown)
+        report.warnings.append(line)
+    return answers, gate, left
 
 
 def _apply(
@@ -91,8 +179,12 @@ def _apply(
     names: dict[str, str],
     store: RecordStore,
     report: FetchReport,
+    budget_said: bool = False,
 ) -> None:
-    """Turn answers into results and store writes (on this thread: the store is not shared)."""
+    """Turn answers into results and store writes (on this thread: the store is not shared).
+
+    `budget_said`: the budget line went out already; a limit reached with nobody left
+    unasked adds nothing to it."""
     not_found: list[str] = []
     renamed: list[str] = []
     # Three fallbacks, each reported on its own line: the rate limit, the deadline, and any
@@ -139,7 +231,7 @@ def _apply(
             failure_reasons[gate.reason] = None
 
     now = time.time()
-    if limited or gate.kind == "rate_limit":
+    if limited or (gate.kind == "rate_limit" and not budget_said):
         headline = rate_limit_message(gate, now)
         report.warnings.append(plan.fall_back_each(limited, headline) or headline)
     if failed:

@@ -1,14 +1,15 @@
 """What GitHub said about each repository, apart from how it was asked.
 
-The answer per repository, the gate that stops further requests, and the wire format mapped
-onto the RepoStats record: what github.py turns into results, kept apart from the asking
-(github_rest) so another way of asking can share it. Stdlib and models only; requests is
-named for type checking alone.
+The answer per repository, the gate that stops further requests, the rate-limit budget GitHub
+reports, and the wire format mapped onto the RepoStats record: what github.py turns into
+results, kept apart from the asking (github_rest) so another way of asking can share it.
+Stdlib and models only; requests is named for type checking alone.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -40,7 +41,7 @@ class Answer:
     dataclass costs about a millisecond of start-up.
     """
 
-    __slots__ = ("etag", "fetched_at", "kind", "last_modified", "reason", "stats")
+    __slots__ = ("budget", "etag", "fetched_at", "kind", "last_modified", "reason", "stats")
 
     def __init__(
         self,
@@ -50,6 +51,7 @@ class Answer:
         last_modified: str | None = None,
         reason: str = "",  # for "failed": a short cause such as "HTTP 503"
         fetched_at: float = 0.0,
+        budget: Budget | None = None,  # the REST rate limit the answer reported
     ) -> None:
         self.kind = kind
         self.stats = stats
@@ -57,6 +59,7 @@ class Answer:
         self.last_modified = last_modified
         self.reason = reason
         self.fetched_at = fetched_at
+        self.budget = budget
 
 
 class Gate:
@@ -79,6 +82,44 @@ class Gate:
             self.kind = kind
             self.reason = reason
             self.closed.set()
+
+
+class Budget:
+    """GitHub's REST rate limit as one answer reported it: `remaining` requests until
+    `reset_at` (epoch seconds), then `limit` again (None when the answer did not say)."""
+
+    __slots__ = ("limit", "remaining", "reset_at")
+
+    def __init__(self, limit: int | None, remaining: int, reset_at: float) -> None:
+        self.limit = limit
+        self.remaining = remaining
+        self.reset_at = reset_at
+
+    @classmethod
+    def from_headers(cls, headers: Mapping[str, str]) -> Budget | None:
+        """From X-RateLimit-* (any case), or None without them or for another resource."""
+        resource = headers.get("X-RateLimit-Resource", "core").strip()
+        remaining = headers.get("X-RateLimit-Remaining", "").strip()
+        reset = headers.get("X-RateLimit-Reset", "").strip()
+        limit = headers.get("X-RateLimit-Limit", "").strip()
+        if resource != "core" or not remaining.isdigit() or not reset.isdigit():
+            return None
+        return cls(int(limit) if limit.isdigit() else None, int(remaining), float(reset))
+
+    def later(self, other: Budget | None) -> Budget:
+        """Of two answers' budgets, the one said last: parallel answers arrive in any order, but
+        within one window the smaller count is the later one."""
+        if other is None:
+            return self
+        return min(self, other, key=lambda b: (-b.reset_at, b.remaining))
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"limit": self.limit, "remaining": self.remaining, "reset_at": self.reset_at}
+
+    @classmethod
+    def from_json_dict(cls, d: Mapping[str, Any]) -> Budget:
+        limit = d["limit"]
+        return cls(None if limit is None else int(limit), int(d["remaining"]), float(d["reset_at"]))
 
 
 def rate_limit_message(gate: Gate, now: float) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from scholar_cli.sources.github_answers import (
     REJECTED_TOKEN,
     Answer,
+    Budget,
     Gate,
     is_rate_limit,
     reset_at,
@@ -40,9 +41,9 @@ def ask_rest(
     deadline: Deadline,
     session_factory: SessionFactory | None,
     report: FetchReport,
-) -> tuple[dict[str, Answer | None], Gate]:
+) -> tuple[dict[str, Answer | None], Gate, Budget | None]:
     """An answer for each of `due` (lower-case owner/name; None: never sent), sent in that
-    order, and the gate."""
+    order; the gate; and the rate-limit budget the last answer reported, if any did."""
     # Imported here, not at the top: these load requests, only wanted when a request is due.
     from concurrent.futures import ThreadPoolExecutor
 
@@ -87,7 +88,11 @@ def ask_rest(
             for s in sessions:
                 s.close()
     report.requests += sum(event.attempts for event in events)
-    return answers, gate
+    budget: Budget | None = None
+    for answer in answers.values():
+        if answer is not None and answer.budget is not None:
+            budget = answer.budget.later(budget)
+    return answers, gate, budget
 
 
 def _ask(
@@ -118,7 +123,9 @@ def _ask(
         gate.close("failure", reason)
         return Answer("failed", reason=reason)
     with response:
-        return _read(response, entry, gate)
+        answer = _read(response, entry, gate)
+        answer.budget = Budget.from_headers(response.headers)
+        return answer
 
 
 def _read(response: requests.Response, entry: StoredRecord | None, gate: Gate) -> Answer:
