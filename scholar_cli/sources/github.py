@@ -1,13 +1,14 @@
 """GitHub repository stats: the store first, then GitHub for the stale and missing ones.
 
-The asking is github_rest's (conditional GETs, a few at a time); this module plans it and
-turns the answers into results, notes and warnings (`_apply`). GitHub allows 60 requests an
-hour without a token: the budget its last answer reported is kept in the store, the stalest
-repositories are asked for first, and those the budget cannot cover keep their stored records
-until the next run, said in one line.
+With a token, GraphQL answers up to 100 repositories a request (github_graphql). Without one,
+REST answers one per request (github_rest), and GitHub allows 60 an hour: the budget its last
+answer reported is kept in the store, the stalest repositories are asked for first, and those
+the budget cannot cover keep their stored records until the next run, said in one line. Both
+ways end in the same results, notes and warnings (`_apply`): a rename, a missing repository or
+a failure reads the same whichever API answered.
 
 A run that finds every record fresh (or runs offline) needs only the store's part; requests,
-the worker pool and the asking are imported only when a request is due.
+the worker pool and the two ways of asking are imported only when a request is due.
 """
 
 from __future__ import annotations
@@ -77,9 +78,15 @@ def fetch_github(
     if plan.pending:
         deadline = Deadline(options.deadline)
         due = _stalest_first(plan)
-        answers, gate, left = _ask_rest_within_budget(
-            due, plan, names, options, deadline, session_factory, store, report
-        )
+        if options.github_token and options.github_graphql:
+            from scholar_cli.sources.github_graphql import ask_graphql
+
+            answers, gate = ask_graphql(due, names, options, deadline, session_factory, report)
+            left: list[str] = []
+        else:
+            answers, gate, left = _ask_rest_within_budget(
+                due, plan, names, options, deadline, session_factory, store, report
+            )
         _apply(answers, gate, deadline, plan, keys_by_repo, names, store, report, bool(left))
     plan.finish(report, "not GitHub owner/name (never sent): ", malformed)
     return report

@@ -1,9 +1,9 @@
-"""What GitHub said about each repository, apart from how it was asked.
+"""What GitHub said about each repository, however it was asked (REST or GraphQL).
 
-The answer per repository, the gate that stops further requests, the rate-limit budget GitHub
-reports, and the wire format mapped onto the RepoStats record: what github.py turns into
-results, kept apart from the asking (github_rest) so another way of asking can share it.
-Stdlib and models only; requests is named for type checking alone.
+One home for the things both ways of asking share: the answer per repository, the gate that
+stops further requests, the rate-limit budget GitHub reports, and the two wire formats mapped
+onto the one RepoStats record, side by side so a field added to one is seen missing from the
+other. Stdlib and models only; requests is named for type checking alone.
 """
 
 from __future__ import annotations
@@ -154,6 +154,8 @@ def reset_at(response: requests.Response, now: float) -> float | None:
     return None
 
 
+# The one record, from either API. REST `GET /repos/{owner}/{name}` and GraphQL `Repository`
+# name the same facts differently; `language` is REST's name for the primary language.
 def stats_from_rest(body: Any) -> RepoStats:
     if not isinstance(body, dict):
         raise TypeError("repository JSON is not an object")
@@ -167,6 +169,49 @@ def stats_from_rest(body: Any) -> RepoStats:
         language=_optional_str(body.get("language")),
         html_url=str(body["html_url"]),
     )
+
+
+# The GraphQL selection that stats_from_graphql reads: every field RepoStats needs, no more.
+GRAPHQL_FIELDS = (
+    "nameWithOwner",
+    "stargazerCount",
+    "forkCount",
+    "isArchived",
+    "pushedAt",
+    "description",
+    "primaryLanguage { name }",
+    "url",
+)
+
+
+def stats_from_graphql(node: Any) -> RepoStats:
+    if not isinstance(node, dict):
+        raise TypeError("repository JSON is not an object")
+    language = node["primaryLanguage"]
+    if language is not None and not isinstance(language, dict):
+        raise TypeError("primaryLanguage is not an object")
+    return RepoStats(
+        full_name=str(node["nameWithOwner"]),
+        stars=_count(node["stargazerCount"]),
+        forks=_count(node["forkCount"]),
+        archived=_flag(node["isArchived"]),
+        pushed_at=_optional_str(node["pushedAt"]),
+        description=_optional_str(node["description"]),
+        language=None if language is None else _optional_str(language["name"]),
+        html_url=str(node["url"]),
+    )
+
+
+def _count(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("a count is not an integer")
+    return value
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("a flag is not a boolean")
+    return value
 
 
 def _optional_str(value: object) -> str | None:
