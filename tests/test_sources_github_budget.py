@@ -166,6 +166,20 @@ def test_a_budget_whose_reset_has_passed_is_full_again(
     assert report.warnings == []
 
 
+def test_a_server_that_never_stated_a_limit_is_not_held_to_github_coms(
+    fake_github: FakeGitHub, anonymous: FetchOptions, store: RecordStore
+) -> None:
+    # Nothing stored yet, and not api.github.com (GitHub Enterprise Server has rate limits off
+    # unless an admin turns them on): every repository due is asked for.
+    repos = [f"bench-owner/repo-{i}" for i in range(70)]
+
+    report = fetch_github(repos, store, anonymous)
+
+    assert len(fake_github.seen) == 70
+    assert set(statuses(report).values()) == {"fetched"}
+    assert report.warnings == []
+
+
 def test_the_budget_is_not_a_record(
     fake_github: FakeGitHub, anonymous: FetchOptions, store: RecordStore
 ) -> None:

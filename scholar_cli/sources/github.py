@@ -13,9 +13,11 @@ the worker pool and the two ways of asking are imported only when a request is d
 
 from __future__ import annotations
 
+import sys
 import time
 from functools import partial
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from scholar_cli.ids import split_repo
 from scholar_cli.models import Fetched, RepoStats
@@ -35,7 +37,8 @@ SERVICE = "github"
 BUDGET_SERVICE = "github-budget"
 NOT_FOUND_NOTE = "not found (deleted, renamed away or private)"
 LEFT_NOTE = "left for the next run (GitHub rate limit)"
-# REST requests an hour, until an answer says otherwise (X-RateLimit-Limit).
+# GitHub.com's REST requests an hour, until an answer says otherwise (X-RateLimit-Limit).
+GITHUB_COM_API = "api.github.com"
 ANONYMOUS_LIMIT = 60
 TOKEN_LIMIT = 5000
 
@@ -133,10 +136,16 @@ def _hourly_limit(budget: Budget | None, options: FetchOptions) -> int:
 
 
 def _requests_left(budget: Budget | None, options: FetchOptions, now: float) -> int:
-    """How many requests `budget` allows now: all of them once its reset has passed (or when
-    GitHub never said). An estimate (other clients share it): the gate still stops at a real
-    limit."""
-    if budget is None or now >= budget.reset_at:
+    """How many requests `budget` allows now: all of them once its reset has passed. An
+    estimate (other clients share it): the gate still stops at a real limit.
+
+    Never told: GitHub.com's documented limit; another server (GitHub Enterprise Server,
+    whose rate limits are off unless an admin turns them on, a test server) states its own in
+    X-RateLimit-* or has none, so it is not held to GitHub.com's."""
+    if budget is None:
+        on_github_com = urlsplit(options.github_api_url).hostname == GITHUB_COM_API
+        return _hourly_limit(None, options) if on_github_com else sys.maxsize
+    if now >= budget.reset_at:
         return _hourly_limit(budget, options)
     return max(0, budget.remaining)
 
