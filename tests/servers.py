@@ -23,6 +23,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+import graphql_doc
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -50,6 +51,7 @@ class Seen:
     query: dict[str, str]
     headers: dict[str, str]  # lower-case names
     at: float  # time.monotonic() on arrival
+    body: str = ""  # the request body (GraphQL's JSON), as text
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -102,6 +104,7 @@ class _Fake:
             query={k: v for k, v in request.args.items()},
             headers={k.lower(): v for k, v in request.headers.items()},
             at=time.monotonic(),
+            body=request.get_data(as_text=True),
         )
         if self.on_request is not None:
             self.on_request(seen)
@@ -210,12 +213,56 @@ class FakeArxiv(_Fake):
         return Response(text, 200, content_type="application/atom+xml; charset=utf-8")
 
 
-class FakeGitHub(_Fake):
-    """GET /repos/{owner}/{name} and /repositories/{id}, with GitHub's validators and limits.
+# Any `bench-owner/repo-<n>` exists: FakeGitHub makes up its record, so a test can put
+# hundreds of repositories on a page without a fixture file each.
+BENCH_REPO = re.compile(r"bench-owner/repo-(\d+)")
+# REST field -> GraphQL field of a Repository, for the fields a fixture body holds.
+GRAPHQL_FROM_REST = {
+    "nameWithOwner": "full_name",
+    "stargazerCount": "stargazers_count",
+    "forkCount": "forks_count",
+    "isArchived": "archived",
+    "pushedAt": "pushed_at",
+    "description": "description",
+    "url": "html_url",
+    "databaseId": "id",
+    "name": "name",
+}
 
-    ETag per body (304 on a matching If-None-Match), 301 for renamed repositories, 404 for
-    unknown ones, X-RateLimit-* on every answer, and (after `rate_limit`) a primary rate limit:
-    the last allowed answer says X-RateLimit-Remaining: 0, the ones after it are 403s.
+
+def bench_repo(n: int) -> dict[str, Any]:
+    """A made-up REST body for bench-owner/repo-<n>, shaped like the fixture files."""
+    full_name = f"bench-owner/repo-{n}"
+    return {
+        "id": 930000000 + n,
+        "name": f"repo-{n}",
+        "full_name": full_name,
+        "html_url": f"https://github.com/{full_name}",
+        "description": f"Benchmark repository {n}",
+        "pushed_at": "2025-06-01T12:00:00Z",
+        "stargazers_count": 7 * n + 3,
+        "forks_count": n,
+        "language": None if n % 5 == 0 else "Python",
+        "archived": False,
+        "license": None,
+    }
+
+
+class FakeGitHub(_Fake):
+    """GET /repos/{owner}/{name} and /repositories/{id}, with GitHub's validators and limits;
+    POST /graphql (and GitHub Enterprise's /api/graphql) for `repository` queries.
+
+    REST: ETag per body (304 on a matching If-None-Match), 301 for renamed repositories, 404
+    for unknown ones, X-RateLimit-* on every answer, and (after `rate_limit`) a primary rate
+    limit: the last allowed answer says X-RateLimit-Remaining: 0, the ones after it are 403s.
+
+    GraphQL: 401 without `Authorization: Bearer <TOKEN>`; each top-level field must be an
+    aliased `repository(owner:, name:)` or `rateLimit`, at most 100 aliases. A renamed
+    repository answers under its new nameWithOwner, an unknown one is null with a NOT_FOUND
+    error on its path; only the selected fields come back, and an unknown field fails the query
+    as GitHub's validation does. Its own budget (`graphql_rate_limit`) costs 1 per query; at 0
+    the answer is HTTP 200 with a RATE_LIMITED error. What the fake could not read (a client
+    bug) is an HTTP 400 whose reason is kept in `graphql_problems`.
     """
 
     def __init__(self, server: HTTPServer) -> None:
@@ -230,15 +277,35 @@ class FakeGitHub(_Fake):
         }
         self.remaining: int | None = None  # None: plenty
         self.reset_at = int(time.time()) + 3600
+        self.graphql_remaining: int | None = None  # None: plenty
+        self.graphql_problems: list[str] = []
 
     def rate_limit(self, remaining: int, reset_in: int = 3600) -> None:
         """Allow `remaining` more answers, then 403 with X-RateLimit-Remaining: 0."""
         self.remaining = remaining
         self.reset_at = int(time.time()) + reset_in
 
+    def graphql_rate_limit(self, remaining: int, reset_in: int = 3600) -> None:
+        """Allow `remaining` more GraphQL queries, then HTTP 200 with a RATE_LIMITED error."""
+        self.graphql_remaining = remaining
+        self.reset_at = int(time.time()) + reset_in
+
     @property
     def url(self) -> str:
         return self.base_url
+
+    def repo(self, name: str) -> dict[str, Any] | None:
+        """The REST body of a repository under its current name (any case), or None."""
+        lower = name.lower()
+        if lower not in self.repos and (m := BENCH_REPO.fullmatch(lower)):
+            self.repos[lower] = bench_repo(int(m.group(1)))
+        return self.repos.get(lower)
+
+    def graphql_requests(self) -> list[Seen]:
+        return [s for s in self.seen if s.method == "POST" and s.path.endswith("/graphql")]
+
+    def rest_requests(self) -> list[Seen]:
+        return [s for s in self.seen if s.path.startswith(("/repos/", "/repositories/"))]
 
     def secondary_rate_limit(self, retry_after: int) -> None:
         """Answer the next request with a secondary rate limit: 403 with Retry-After."""
@@ -247,22 +314,27 @@ class FakeGitHub(_Fake):
         self.respond_next(403, headers, body)
 
     def etag(self, full_name: str) -> str:
-        body = json.dumps(self.repos[full_name.lower()], sort_keys=True)
+        body = json.dumps(self.repo(full_name), sort_keys=True)
         return 'W/"' + hashlib.sha256(body.encode()).hexdigest() + '"'
 
     def set_stars(self, full_name: str, stars: int) -> None:
-        self.repos[full_name.lower()]["stargazers_count"] = stars
+        repo = self.repo(full_name)
+        assert repo is not None, full_name
+        repo["stargazers_count"] = stars
 
-    def rate_limit_headers(self, remaining: int) -> dict[str, str]:
+    def rate_limit_headers(self, remaining: int, resource: str = "core") -> dict[str, str]:
+        limit = 5000 if resource == "graphql" else 60
         return {
-            "X-RateLimit-Limit": "60",
+            "X-RateLimit-Limit": str(limit),
             "X-RateLimit-Remaining": str(remaining),
             "X-RateLimit-Reset": str(self.reset_at),
-            "X-RateLimit-Used": str(60 - remaining),
-            "X-RateLimit-Resource": "core",
+            "X-RateLimit-Used": str(limit - remaining),
+            "X-RateLimit-Resource": resource,
         }
 
     def answer(self, seen: Seen) -> Response:
+        if seen.method == "POST" and seen.path in ("/graphql", "/api/graphql"):
+            return self._graphql(seen)
         with self._lock:
             limited = self.remaining == 0
             if self.remaining:
@@ -290,13 +362,122 @@ class FakeGitHub(_Fake):
             wanted = ids.get(m.group(1), "")
         else:
             wanted = ""
-        if wanted not in self.repos:
+        if self.repo(wanted) is None:
             return self._json(load_fixture("github/not-found.json"), 404, limits)
         etag = self.etag(wanted)
         validators = {"ETag": etag, "Last-Modified": "Mon, 24 Nov 2025 22:10:33 GMT"}
         if seen.header("If-None-Match") == etag:
             return Response("", 304, headers={**validators, **limits})
-        return self._json(self.repos[wanted], 200, {**validators, **limits})
+        return self._json(self.repo(wanted), 200, {**validators, **limits})
+
+    # -- GraphQL ----------------------------------------------------------------------------
+
+    def _graphql(self, seen: Seen) -> Response:
+        authorization = seen.header("Authorization")
+        if authorization is None:
+            message = "This endpoint requires you to be authenticated."
+            return self._json({"message": message}, 401, {})
+        if authorization != f"Bearer {TOKEN}":
+            return self._json({"message": "Bad credentials"}, 401, {})
+        with self._lock:
+            limited = self.graphql_remaining == 0
+            if self.graphql_remaining:
+                self.graphql_remaining -= 1
+            remaining = 4999 if self.graphql_remaining is None else self.graphql_remaining
+        limits = self.rate_limit_headers(0 if limited else remaining, "graphql")
+        if limited:
+            error = {
+                "type": "RATE_LIMITED",
+                "code": "graphql_rate_limit",
+                "message": "API rate limit already exceeded for user ID 91000002.",
+            }
+            return self._json({"errors": [error]}, 200, limits)
+        try:
+            request = json.loads(seen.body)
+            doc = graphql_doc.parse(request["query"])
+            variables = request.get("variables") or {}
+            body = self._resolve(doc, variables, remaining)
+        except (ValueError, KeyError, TypeError, graphql_doc.GraphQLSyntaxError) as exc:
+            problem = f"{type(exc).__name__}: {exc}"
+            self.graphql_problems.append(problem)
+            return Response(f"fake GitHub cannot read this query: {problem}", 400)
+        return self._json(body, 200, limits)
+
+    def _resolve(
+        self, doc: graphql_doc.Document, variables: dict[str, Any], remaining: int
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        errors: list[dict[str, Any]] = []
+        aliases = 0
+        for field_ in doc.expand(doc.selections):
+            if field_.name == "rateLimit":
+                known = {
+                    "cost": 1,
+                    "limit": 5000,
+                    "remaining": remaining,
+                    "used": 5000 - remaining,
+                    "resetAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.reset_at)),
+                }
+                data[field_.key] = {s.key: known[s.name] for s in doc.expand(field_.children or [])}
+                continue
+            if field_.name != "repository" or field_.alias is None:
+                raise ValueError(f"not an aliased repository field: {field_.key}")
+            aliases += 1
+            owner, name = (self._argument(doc, field_, arg, variables) for arg in ("owner", "name"))
+            wanted = f"{owner}/{name}".lower()
+            body = self.repo(self.renames.get(wanted, wanted))
+            if body is None:
+                data[field_.key] = None
+                errors.append(
+                    {
+                        "type": "NOT_FOUND",
+                        "path": [field_.key],
+                        "locations": [{"line": 1 + aliases, "column": 3}],
+                        "message": f"Could not resolve to a Repository with the name '{owner}/{name}'.",
+                    }
+                )
+                continue
+            selected = doc.expand(field_.children or [])
+            if undefined := [s.name for s in selected if not self._selectable(s)]:
+                # GitHub validates the whole query first: nothing is answered.
+                message = f"Field '{undefined[0]}' doesn't exist on type 'Repository'"
+                return {"errors": [{"path": [field_.key, undefined[0]], "message": message}]}
+            data[field_.key] = {s.key: self._field(body, s) for s in selected}
+        if "rateLimit" not in data:
+            raise ValueError("no rateLimit field")
+        if aliases > 100:
+            raise ValueError(f"{aliases} repository aliases in one query (scholar sends <= 100)")
+        return {"data": data, "errors": errors} if errors else {"data": data}
+
+    @staticmethod
+    def _argument(
+        doc: graphql_doc.Document,
+        field_: graphql_doc.Selection,
+        name: str,
+        variables: dict[str, Any],
+    ) -> str:
+        kind, value = field_.arguments[name]
+        if kind == "string":
+            return value
+        if kind != "var" or doc.variables.get(value) != "String!":
+            raise ValueError(f"{name}: not a String! variable nor a string")
+        given = variables[value]
+        if not isinstance(given, str):
+            raise TypeError(f"variable {value} is not a string")
+        return given
+
+    @staticmethod
+    def _selectable(selection: graphql_doc.Selection) -> bool:
+        if selection.name == "primaryLanguage":
+            return [c.name for c in selection.children or []] == ["name"]
+        return selection.name in GRAPHQL_FROM_REST and selection.children is None
+
+    @staticmethod
+    def _field(body: dict[str, Any], selection: graphql_doc.Selection) -> Any:
+        if selection.name == "primaryLanguage":
+            language = body.get("language")
+            return None if language is None else {"name": language}
+        return body.get(GRAPHQL_FROM_REST[selection.name])
 
     @staticmethod
     def _json(body: Any, status: int, headers: dict[str, str]) -> Response:
@@ -409,12 +590,15 @@ def unused_port() -> int:
 
 @pytest.fixture
 def fetch_options(tmp_path: Path, fake_arxiv: FakeArxiv, fake_github: FakeGitHub) -> FetchOptions:
-    """Options aimed at the fakes: quick timeouts, one quick retry, no arXiv delay."""
+    """Options aimed at the fakes: quick timeouts, one quick retry, no arXiv delay, REST."""
     return FetchOptions(
         cache_dir=tmp_path / "cache",
         arxiv_api_url=fake_arxiv.url,
         github_api_url=fake_github.url,
         github_token=TOKEN,
+        # REST even with the token: the REST tests predate GraphQL and pin that path; GraphQL
+        # tests ask for it with dataclasses.replace(fetch_options, github_graphql=True).
+        github_graphql=False,
         timeout=(2.0, 2.0),
         retries=1,
         backoff=0.0,

@@ -236,8 +236,8 @@ def test_token_goes_only_to_github_and_nowhere_on_disk_or_screen(
     for path in (tmp_path / "cache").rglob("*"):
         if path.is_file():
             assert TOKEN.encode() not in path.read_bytes(), path
-    # -v logs each request: method, URL and status.
-    assert re.search(r"GET http://127\.0\.0\.1:\d+/repos/liangyuwang/zo2 .*304", result2.stderr)
+    # -v logs each request: method, URL and status. With a token GitHub is asked with GraphQL.
+    assert re.search(r"POST http://127\.0\.0\.1:\d+/graphql -> 200", result2.stderr)
 
 
 @needs_shared

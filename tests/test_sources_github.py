@@ -254,7 +254,7 @@ def test_a_403_rate_limit_answer_stops_further_requests(
     report = fetch_github(["liangyuwang/zo2", "liangyuwang/Tiny-FSDP"], store, options)
 
     (refused,) = fake_github.seen  # a rate-limited 403 is not retried either
-    assert refused.path == "/repos/liangyuwang/zo2"
+    assert refused.path == "/repos/liangyuwang/Tiny-FSDP"  # never fetched: asked first
     assert statuses(report) == {"liangyuwang/zo2": "stale", "liangyuwang/Tiny-FSDP": "unknown"}
     when = datetime.fromtimestamp(fake_github.reset_at, UTC).strftime("%Y-%m-%d %H:%M")
     assert report.warnings == [
@@ -370,15 +370,16 @@ def test_a_dropped_connection_stops_further_requests(
 
     report = fetch_github(["liangyuwang/zo2", "liangyuwang/Tiny-FSDP"], store, options)
 
-    assert dropping_server.accepted == 2  # zo2: one try, one retry; Tiny-FSDP never sent
+    # Tiny-FSDP, never fetched, is asked first: one try, one retry; zo2 is never sent.
+    assert dropping_server.accepted == 2
     assert report.requests == 2
     assert statuses(report) == {"liangyuwang/zo2": "stale", "liangyuwang/Tiny-FSDP": "unknown"}
-    assert report.results["liangyuwang/zo2"].note == (
-        "GitHub request failed (connection closed without an answer); record fetched 5 h ago"
-    )
     assert report.results["liangyuwang/Tiny-FSDP"].note == (
+        "GitHub request failed (connection closed without an answer); no stored record"
+    )
+    assert report.results["liangyuwang/zo2"].note == (
         "GitHub not asked after an earlier failure (connection closed without an answer); "
-        "no stored record"
+        "record fetched 5 h ago"
     )
     assert report.warnings == [
         "GitHub request failed (connection closed without an answer); "

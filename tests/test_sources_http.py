@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 import requests
 
-from scholar_cli.sources.http import USER_AGENT, build_session
+from scholar_cli.sources.http import USER_AGENT, build_session, github_graphql_url
 from scholar_cli.sources.options import FetchOptions, HttpEvent
 
 if TYPE_CHECKING:
@@ -164,3 +164,45 @@ def test_the_default_timeout_applies_when_none_is_given(
     (event,) = events
     assert event.status is None and event.attempts == 2
     assert event.error is not None and "timed out" in event.error
+
+
+@pytest.mark.parametrize(
+    ("api_url", "graphql_url"),
+    [
+        ("https://api.github.com", "https://api.github.com/graphql"),
+        ("https://api.github.com/", "https://api.github.com/graphql"),
+        ("https://ghe.example.com/api/v3", "https://ghe.example.com/api/graphql"),
+        ("https://ghe.example.com/api/v3/", "https://ghe.example.com/api/graphql"),
+        ("https://api.octo.ghe.com", "https://api.octo.ghe.com/graphql"),
+    ],
+)
+def test_the_graphql_endpoint_follows_githubs_rule(api_url: str, graphql_url: str) -> None:
+    assert github_graphql_url(api_url) == graphql_url
+
+
+def test_the_token_reaches_github_enterprises_graphql_endpoint(
+    fake_github: FakeGitHub, fetch_options: FetchOptions
+) -> None:
+    # GitHub Enterprise Server: REST under /api/v3, GraphQL at /api/graphql, outside it.
+    options = dataclasses.replace(fetch_options, github_api_url=f"{fake_github.url}/api/v3")
+    with build_session(options) as session:
+        session.post(f"{fake_github.url}/api/graphql", json={"query": "{ viewer { login } }"})
+        session.post(f"{fake_github.url}/api/other", json={})
+
+    assert [s.header("Authorization") for s in fake_github.seen] == [
+        f"Bearer {fetch_options.github_token}",
+        None,
+    ]
+
+
+def test_a_graphql_post_is_retried_like_a_get(
+    fake_github: FakeGitHub, fetch_options: FetchOptions
+) -> None:
+    # scholar's only POST is a GraphQL query, which reads: a 502 is worth one more try.
+    fake_github.respond_next(502, path="/graphql")
+    options = dataclasses.replace(fetch_options, retries=1)
+    with build_session(options) as session:
+        response = session.post(f"{fake_github.url}/graphql", json={"query": "{}"})
+
+    assert len(fake_github.seen) == 2
+    assert response.status_code != 502

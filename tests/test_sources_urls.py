@@ -115,9 +115,6 @@ def test_credentials_in_api_urls_never_reach_the_output(
         assert TOKEN not in result.stdout + result.stderr
     # -v still logs each request, with the credentials masked.
     assert f"scholar: GET http://***@127.0.0.1:{arxiv_port}/api/query?" in papers.stderr
-    assert f"scholar: GET http://***@127.0.0.1:{github_port}/repos/liangyuwang/zo2 -> 200" in (
-        papers.stderr
-    )
-    assert f"scholar: GET http://***@127.0.0.1:{github_port}/repos/liangyuwang/zo2 -> 503" in (
-        failed.stderr
-    )
+    # With a token GitHub is asked with GraphQL.
+    assert f"scholar: POST http://***@127.0.0.1:{github_port}/graphql -> 200" in papers.stderr
+    assert f"scholar: POST http://***@127.0.0.1:{github_port}/graphql -> 503" in failed.stderr

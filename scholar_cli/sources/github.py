@@ -1,50 +1,46 @@
-"""GitHub repository stats: the store first, then conditional GETs, a few at a time.
+"""GitHub repository stats: the store first, then GitHub for the stale and missing ones.
 
-A stale record with an ETag is revalidated (304 keeps it and costs no rate limit when the
-request carries a token). A rate limit, an unreachable service or the deadline stops all
-further calls for the run: every request after it would fail too, and each one would spend
-more of the user's quota (or more of the user's time).
+With a token, GraphQL answers up to 100 repositories a request (github_graphql). Without one,
+REST answers one per request (github_rest), and GitHub allows 60 an hour: the budget its last
+answer reported is kept in the store, the stalest repositories are asked for first, and those
+the budget cannot cover keep their stored records until the next run, said in one line. Both
+ways end in the same results, notes and warnings (`_apply`): a rename, a missing repository or
+a failure reads the same whichever API answered.
 
-A run that finds every record fresh (or runs offline) needs only the store's part; requests
-and the worker pool are imported inside the functions that send.
+A run that finds every record fresh (or runs offline) needs only the store's part; requests,
+the worker pool and the two ways of asking are imported only when a request is due.
 """
 
 from __future__ import annotations
 
-import threading
+import sys
 import time
-from datetime import UTC, datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from scholar_cli.ids import split_repo
 from scholar_cli.models import Fetched, RepoStats
-from scholar_cli.sources.options import FetchReport, describe_age
+from scholar_cli.sources.github_answers import NOT_ASKED, Budget, rate_limit_message
+from scholar_cli.sources.options import FetchReport, redact_url
 from scholar_cli.sources.plan import Deadline, load_stored, plan_fetch, settle
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    import requests
-
-    from scholar_cli.sources.options import FetchOptions, HttpEvent, SessionFactory
+    from scholar_cli.sources.github_answers import Answer, Gate
+    from scholar_cli.sources.options import FetchOptions, SessionFactory
     from scholar_cli.sources.plan import StorePlan
-    from scholar_cli.sources.store import RecordStore, StoredRecord
+    from scholar_cli.sources.store import RecordStore
 
 SERVICE = "github"
+BUDGET_SERVICE = "github-budget"
 NOT_FOUND_NOTE = "not found (deleted, renamed away or private)"
-
-AnswerKind = Literal[
-    "ok", "not_modified", "not_found", "rate_limited", "late", "failed", "not_asked"
-]
-StopKind = Literal["", "rate_limit", "deadline", "failure"]
-# A repository never asked about fares as the one answer that closed the gate.
-_NOT_ASKED: dict[StopKind, AnswerKind] = {
-    "rate_limit": "rate_limited",
-    "deadline": "late",
-    "failure": "not_asked",
-    "": "not_asked",
-}
+LEFT_NOTE = "left for the next run (GitHub rate limit)"
+# GitHub.com's REST requests an hour, until an answer says otherwise (X-RateLimit-Limit).
+GITHUB_COM_API = "api.github.com"
+ANONYMOUS_LIMIT = 60
+TOKEN_LIMIT = 5000
 
 
 def fetch_github(
@@ -55,8 +51,8 @@ def fetch_github(
 ) -> FetchReport:
     """Stats for `repos` ("owner/name" as the page writes them), keyed by the name as given.
 
-    Each repository is asked for at most once per run, however its case is written, and
-    requests stop after `options.deadline` seconds.
+    Each repository is asked for at most once per run, however its case is written, the
+    stalest first, and requests stop after `options.deadline` seconds.
     """
     report = FetchReport()
     keys_by_repo: dict[str, list[str]] = {}  # lower-case owner/name -> keys as given
@@ -84,8 +80,17 @@ def fetch_github(
     )
     if plan.pending:
         deadline = Deadline(options.deadline)
-        answers, gate = _ask_all(plan, names, options, deadline, session_factory, report)
-        _apply(answers, gate, deadline, plan, keys_by_repo, names, store, report)
+        due = _stalest_first(plan)
+        if options.github_token and options.github_graphql:
+            from scholar_cli.sources.github_graphql import ask_graphql
+
+            answers, gate = ask_graphql(due, names, options, deadline, session_factory, report)
+            left: list[str] = []
+        else:
+            answers, gate, left = _ask_rest_within_budget(
+                due, plan, names, options, deadline, session_factory, store, report
+            )
+        _apply(answers, gate, deadline, plan, keys_by_repo, names, store, report, bool(left))
     plan.finish(report, "not GitHub owner/name (never sent): ", malformed)
     return report
 
@@ -94,181 +99,108 @@ def _rename_note(lower: str, stats: RepoStats) -> str:
     return "" if stats.full_name.lower() == lower else f"renamed to {stats.full_name}"
 
 
-class _Answer:
-    """What GitHub said about one repository (None in its place: never asked).
+def _stalest_first(plan: StorePlan[RepoStats]) -> list[str]:
+    """The pending store keys, never-fetched ones first, then by age; page order among equals."""
 
-    A plain slotted class, not a dataclass: this module loads on warm runs too, and building a
-    dataclass costs about a millisecond of start-up.
-    """
+    def fetched_at(lower: str) -> float:
+        pair = plan.stored.get(lower)
+        return pair[0].fetched_at if pair is not None else float("-inf")
 
-    __slots__ = ("etag", "fetched_at", "kind", "last_modified", "reason", "stats")
-
-    def __init__(
-        self,
-        kind: AnswerKind,
-        stats: RepoStats | None = None,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        reason: str = "",  # for "failed": a short cause such as "HTTP 503"
-        fetched_at: float = 0.0,
-    ) -> None:
-        self.kind = kind
-        self.stats = stats
-        self.etag = etag
-        self.last_modified = last_modified
-        self.reason = reason
-        self.fetched_at = fetched_at
+    return sorted(plan.pending, key=fetched_at)
 
 
-class _Gate:
-    """Shared by the workers: once GitHub says stop, cannot be reached, or the deadline passes,
-    nobody calls it. The first reason to stop is the one reported."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.closed = threading.Event()
-        self.kind: StopKind = ""
-        self.reason = ""  # for "failure": the cause, as in "not asked after … (<reason>)"
-        self.reset_at: float | None = None  # when a rate limit ends, if GitHub said
-
-    def close(self, kind: StopKind, reason: str = "", reset_at: float | None = None) -> None:
-        with self._lock:
-            if kind == "rate_limit" and self.reset_at is None:
-                self.reset_at = reset_at
-            if self.closed.is_set():
-                return
-            self.kind = kind
-            self.reason = reason
-            self.closed.set()
+# -- the REST budget ----------------------------------------------------------------------
 
 
-def _ask_all(
+def _budget_key(options: FetchOptions) -> str:
+    # Budgets are per API host and per caller: the anonymous one is per IP address, a token's
+    # is per user. Credentials in the URL stay out of the store.
+    who = "token" if options.github_token else "anonymous"
+    return f"{who} {redact_url(options.github_api_url.rstrip('/'))}"
+
+
+def _load_budget(store: RecordStore, options: FetchOptions) -> Budget | None:
+    entry = store.get(BUDGET_SERVICE, _budget_key(options))
+    if entry is None:
+        return None
+    try:
+        return Budget.from_json_dict(entry.record)
+    except (KeyError, TypeError, ValueError):
+        return None  # written by another version: as if never told
+
+
+def _hourly_limit(budget: Budget | None, options: FetchOptions) -> int:
+    if budget is not None and budget.limit is not None:
+        return budget.limit
+    return TOKEN_LIMIT if options.github_token else ANONYMOUS_LIMIT
+
+
+def _requests_left(budget: Budget | None, options: FetchOptions, now: float) -> int:
+    """How many requests `budget` allows now: all of them once its reset has passed. An
+    estimate (other clients share it): the gate still stops at a real limit.
+
+    Never told: GitHub.com's documented limit; another server (GitHub Enterprise Server,
+    whose rate limits are off unless an admin turns them on, a test server) states its own in
+    X-RateLimit-* or has none, so it is not held to GitHub.com's."""
+    if budget is None:
+        on_github_com = urlsplit(options.github_api_url).hostname == GITHUB_COM_API
+        return _hourly_limit(None, options) if on_github_com else sys.maxsize
+    if now >= budget.reset_at:
+        return _hourly_limit(budget, options)
+    return max(0, budget.remaining)
+
+
+def _ask_rest_within_budget(
+    due: list[str],
     plan: StorePlan[RepoStats],
     names: dict[str, str],
     options: FetchOptions,
     deadline: Deadline,
     session_factory: SessionFactory | None,
+    store: RecordStore,
     report: FetchReport,
-) -> tuple[dict[str, _Answer | None], _Gate]:
-    # Imported here, not at the top: these load requests, only wanted when a request is due.
-    from concurrent.futures import ThreadPoolExecutor
+) -> tuple[dict[str, Answer | None], Gate, list[str]]:
+    """REST for as many of `due` (stalest first) as the stored budget allows; the others keep
+    their stored records (or are unknown) until the next run, said in one line."""
+    from scholar_cli.sources.github_rest import ask_rest
 
-    from scholar_cli.sources import http
-
-    events: list[HttpEvent] = []
-    factory = session_factory or http.build_session
-    gate = _Gate()
-    local = threading.local()
-    sessions: list[requests.Session] = []
-    sessions_lock = threading.Lock()
-
-    def session() -> requests.Session:
-        # One Session per worker: requests does not promise a Session is thread-safe. Each
-        # stops its requests in flight when the source's deadline passes.
-        if getattr(local, "session", None) is None:
-            local.session = factory(deadline.session_options(options), events.append)
-            with sessions_lock:
-                sessions.append(local.session)
-        current: requests.Session = local.session
-        return current
-
-    def ask(lower: str) -> _Answer | None:
-        if gate.closed.is_set():
-            return None  # not sent: see the gate's reason
-        if deadline.passed():
-            gate.close("deadline")
-            return None
-        entry = plan.stored[lower][0] if lower in plan.stored else None
-        return _ask(session(), options, names[lower], entry, gate)
-
-    workers = max(1, min(options.github_workers, len(plan.pending)))
-    try:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scholar-github") as pool:
-            futures = {lower: pool.submit(ask, lower) for lower in plan.pending}
-            answers = {lower: future.result() for lower, future in futures.items()}
-    finally:
-        for s in sessions:
-            s.close()
-    report.requests += sum(event.attempts for event in events)
-    return answers, gate
-
-
-def _ask(
-    session: requests.Session,
-    options: FetchOptions,
-    name: str,
-    entry: StoredRecord | None,
-    gate: _Gate,
-) -> _Answer:
-    import requests
-
-    from scholar_cli.sources.http import DeadlineExceeded, describe_network_error
-
-    headers: dict[str, str] = {}
-    if entry is not None and entry.etag:
-        headers["If-None-Match"] = entry.etag
-        if entry.last_modified:
-            headers["If-Modified-Since"] = entry.last_modified
-    url = f"{options.github_api_url.rstrip('/')}/repos/{name}"
-    try:
-        response = session.get(url, headers=headers)
-    except DeadlineExceeded:
-        gate.close("deadline")
-        return _Answer("late")
-    except requests.RequestException as exc:
-        reason = describe_network_error(exc)
-        # Unreachable now means unreachable for the next repository too.
-        gate.close("failure", reason)
-        return _Answer("failed", reason=reason)
-    with response:
-        fetched_at = time.time()
-        status = response.status_code
-        if status in (403, 429) and _is_rate_limit(response):
-            gate.close("rate_limit", reset_at=_reset_at(response, fetched_at))
-            return _Answer("rate_limited")
-        if status == 304 and entry is not None:
-            return _Answer(
-                "not_modified",
-                etag=response.headers.get("ETag") or entry.etag,
-                last_modified=response.headers.get("Last-Modified") or entry.last_modified,
-                fetched_at=fetched_at,
-            )
-        if status == 404:
-            return _Answer("not_found")
-        if status == 401:
-            # A bad token fails every request alike: say so once and stop.
-            reason = "HTTP 401: GitHub rejected the token in GITHUB_TOKEN/GH_TOKEN"
-            gate.close("failure", reason)
-            return _Answer("failed", reason=reason)
-        if status != 200:
-            return _Answer("failed", reason=f"HTTP {status}")
-        try:
-            stats = _stats_from_json(response.json())
-        except (ValueError, KeyError, TypeError):
-            return _Answer("failed", reason="unexpected answer")
-        if response.headers.get("X-RateLimit-Remaining") == "0":
-            # This answer counts; the next request would be refused.
-            gate.close("rate_limit", reset_at=_reset_at(response, fetched_at))
-        return _Answer(
-            "ok",
-            stats=stats,
-            etag=response.headers.get("ETag"),
-            last_modified=response.headers.get("Last-Modified"),
-            fetched_at=fetched_at,
-        )
+    stored = _load_budget(store, options)
+    can_ask = _requests_left(stored, options, time.time())
+    asked, left = due[:can_ask], due[can_ask:]
+    answers, gate, said = ask_rest(asked, plan, names, options, deadline, session_factory, report)
+    if said is not None:
+        store.put(BUDGET_SERVICE, _budget_key(options), said.to_json_dict(), fetched_at=time.time())
+    if left:
+        plan.fall_back(left, LEFT_NOTE)  # its line would name every one: ours counts them
+        limit = _hourly_limit(said or stored, options)
+        if options.github_token:
+            why = f"{limit} requests an hour for this token"
+        else:
+            why = f"{limit} requests an hour without a token; set GITHUB_TOKEN"
+        what = "repository" if len(left) == 1 else "repositories"
+        line = f"{len(left)} {what} left for the next run ({why})"
+        unknown = [names[lower] for lower in left if lower not in plan.stored]
+        if unknown:
+            line += "; no cached value for " + ", ".join(unknown)
+        report.warnings.append(line)
+    return answers, gate, left
 
 
 def _apply(
-    answers: dict[str, _Answer | None],
-    gate: _Gate,
+    answers: dict[str, Answer | None],
+    gate: Gate,
     deadline: Deadline,
     plan: StorePlan[RepoStats],
     keys_by_repo: dict[str, list[str]],
     names: dict[str, str],
     store: RecordStore,
     report: FetchReport,
+    budget_said: bool = False,
 ) -> None:
-    """Turn answers into results and store writes (on this thread: the store is not shared)."""
+    """Turn answers into results and store writes (on this thread: the store is not shared).
+
+    `budget_said`: the budget line went out already; a limit reached with nobody left
+    unasked adds nothing to it."""
     not_found: list[str] = []
     renamed: list[str] = []
     # Three fallbacks, each reported on its own line: the rate limit, the deadline, and any
@@ -279,7 +211,7 @@ def _apply(
     failure_reasons: dict[str, None] = {}
     for lower, answer in answers.items():
         keys = keys_by_repo[lower]
-        kind = answer.kind if answer is not None else _NOT_ASKED[gate.kind]
+        kind = answer.kind if answer is not None else NOT_ASKED[gate.kind]
         if answer is not None and answer.kind == "ok" and answer.stats is not None:
             store.put(
                 SERVICE,
@@ -315,8 +247,8 @@ def _apply(
             failure_reasons[gate.reason] = None
 
     now = time.time()
-    if limited or gate.kind == "rate_limit":
-        headline = _rate_limit_message(gate, now)
+    if limited or (gate.kind == "rate_limit" and not budget_said):
+        headline = rate_limit_message(gate, now)
         report.warnings.append(plan.fall_back_each(limited, headline) or headline)
     if failed:
         headline = f"GitHub request failed ({', '.join(failure_reasons)})"
@@ -327,54 +259,3 @@ def _apply(
         report.warnings.append(f"GitHub: {NOT_FOUND_NOTE}: " + ", ".join(not_found))
     if renamed:
         report.warnings.append("GitHub repositories renamed: " + ", ".join(renamed))
-
-
-def _rate_limit_message(gate: _Gate, now: float) -> str:
-    if gate.reset_at is None:
-        return "GitHub rate limit reached"
-    when = datetime.fromtimestamp(gate.reset_at, UTC).strftime("%Y-%m-%d %H:%M")
-    wait = describe_age(gate.reset_at - now)
-    return f"GitHub rate limit reached; resets at {when} UTC (in {wait})"
-
-
-def _is_rate_limit(response: requests.Response) -> bool:
-    if response.status_code == 429:
-        return True
-    if response.headers.get("X-RateLimit-Remaining") == "0" or "Retry-After" in response.headers:
-        return True
-    try:
-        message = str(response.json().get("message", ""))
-    except (ValueError, AttributeError):
-        message = response.text[:500]
-    # Secondary limits ("You have exceeded a secondary rate limit", formerly "abuse detection").
-    lowered = message.lower()
-    return "rate limit" in lowered or "abuse detection" in lowered
-
-
-def _reset_at(response: requests.Response, now: float) -> float | None:
-    retry_after = response.headers.get("Retry-After", "").strip()
-    if retry_after.isdigit():
-        return now + int(retry_after)
-    reset = response.headers.get("X-RateLimit-Reset", "").strip()
-    if reset.isdigit():
-        return float(reset)
-    return None
-
-
-def _stats_from_json(body: Any) -> RepoStats:
-    if not isinstance(body, dict):
-        raise TypeError("repository JSON is not an object")
-    return RepoStats(
-        full_name=str(body["full_name"]),
-        stars=int(body["stargazers_count"]),
-        forks=int(body["forks_count"]),
-        archived=bool(body.get("archived", False)),
-        pushed_at=_optional_str(body.get("pushed_at")),
-        description=_optional_str(body.get("description")),
-        language=_optional_str(body.get("language")),
-        html_url=str(body["html_url"]),
-    )
-
-
-def _optional_str(value: object) -> str | None:
-    return None if value is None else str(value)

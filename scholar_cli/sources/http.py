@@ -7,8 +7,9 @@ Policy lives in adapters rather than at call sites because the arxiv package mak
 - With a deadline (`options.deadline` seconds from when the session is built), no request
   starts after it, and the timeouts and retries of one in flight are cut to the time left:
   a stalled service costs the deadline, not (retries + 1) × the read timeout.
-- Only the adapter mounted on the GitHub API prefix adds the token; the default adapter strips
-  any Authorization header, so a redirect to another host (or a ~/.netrc entry) never sends it.
+- Only the adapter mounted on the GitHub API prefix (and on its GraphQL endpoint, which for
+  GitHub Enterprise Server lies outside it) adds the token; the default adapter strips any
+  Authorization header, so a redirect to another host (or a ~/.netrc entry) never sends it.
 - The caller's PreparedRequest is never modified: the token exists only in the copy handed to
   urllib3, so it cannot surface through `response.request` or an exception's `.request`.
 """
@@ -67,11 +68,25 @@ def build_session(options: FetchOptions, on_event: EventHook | None = None) -> r
     # The trailing slash keeps https://api.github.com.example.net from matching the prefix.
     github = _GitHubAdapter(options, on_event, deadline_at)
     session.mount(github_prefix(options.github_api_url), github)
+    session.mount(github_graphql_url(options.github_api_url), github)
     return session
 
 
 def github_prefix(api_url: str) -> str:
     return api_url.rstrip("/") + "/"
+
+
+def github_graphql_url(api_url: str) -> str:
+    """The GraphQL endpoint beside a REST API URL.
+
+    GitHub documents `https://api.github.com/graphql`, and for GitHub Enterprise Server, whose
+    REST API is `http(s)://HOST/api/v3`, `http(s)://HOST/api/graphql`. Any other URL (a
+    GHE.com `https://api.SUBDOMAIN.ghe.com`, a test server) gets `/graphql` appended.
+    """
+    base = api_url.rstrip("/")
+    if base.lower().endswith("/api/v3"):
+        return base[: -len("/v3")] + "/graphql"
+    return base + "/graphql"
 
 
 class _Retry(Retry):
@@ -179,6 +194,8 @@ class _DeadlineTimeout(Timeout):
 class _PolicyAdapter(HTTPAdapter):
     """Timeout, retries, User-Agent and logging for every host; never an Authorization header."""
 
+    retry_methods = frozenset({"GET"})
+
     def __init__(
         self, options: FetchOptions, on_event: EventHook | None, deadline_at: float | None
     ) -> None:
@@ -195,7 +212,7 @@ class _PolicyAdapter(HTTPAdapter):
             redirect=None,  # requests follows redirects itself
             backoff_factor=options.backoff,
             status_forcelist=RETRY_STATUSES,
-            allowed_methods=frozenset({"GET"}),
+            allowed_methods=self.retry_methods,
             respect_retry_after_header=True,
             raise_on_status=False,
             on_retry=self._note_retry,
@@ -293,6 +310,9 @@ class _PolicyAdapter(HTTPAdapter):
 
 class _GitHubAdapter(_PolicyAdapter):
     """Mounted only on the GitHub API prefix: the one place the token is attached."""
+
+    # scholar's one POST is a GraphQL query, which only reads: sending it again is safe.
+    retry_methods = frozenset({"GET", "POST"})
 
     def __init__(
         self, options: FetchOptions, on_event: EventHook | None, deadline_at: float | None

@@ -54,6 +54,9 @@ class FetchOptions:
     backoff: float = DEFAULT_BACKOFF
     arxiv_delay: float = ARXIV_MIN_DELAY
     github_workers: int = 4
+    # With a token, stale and missing repositories are asked for with GraphQL, 100 to a
+    # request; False asks REST (one request each, ETag revalidation) even with a token.
+    github_graphql: bool = True
     # Seconds one source (arXiv, GitHub, the title search) may spend sending; None: no limit.
     # Without one a stalled service holds a command for (retries + 1) × the read timeout.
     deadline: float | None = defaults.DEADLINE

@@ -27,6 +27,10 @@ import diskcache
 # "page" holds parsed pages keyed by content hash, so a warm run skips the Markdown parser;
 # "arxiv-search" holds arXiv title-search answers keyed by normalised title.
 SERVICES = ("arxiv", "github", "page", "arxiv-search", "openalex", "semanticscholar")
+# What scholar knows about a service rather than a record from it: "github-budget" holds the
+# REST rate limit GitHub reported last. Not counted by `info` and kept by `clear`: emptying the
+# store gives no requests back.
+STATE = ("github-budget",)
 DB_NAME = "cache.db"  # diskcache's database file inside the folder
 # How long to wait on a store another scholar process holds before using a temporary one.
 LOCK_TIMEOUT = 5.0
@@ -195,6 +199,8 @@ class RecordStore:
         try:
             for raw_key in self._cache.iterkeys():
                 service = str(raw_key).partition(":")[0]
+                if service in STATE:
+                    continue
                 counts[service] = counts.get(service, 0) + 1
                 entry = _entry_from_json(self._cache.get(raw_key, default=None, retry=False))
                 if entry is None:
@@ -213,12 +219,21 @@ class RecordStore:
         )
 
     def clear(self) -> int:
-        """Remove every record; returns how many there were."""
+        """Remove every record (STATE stays); returns how many records there were."""
         try:
-            return int(self._cache.clear(retry=False))
-        except (sqlite3.DatabaseError, diskcache.Timeout, OSError) as err:
+            kept = {
+                key: self._cache.get(key, retry=False)
+                for key in self._cache.iterkeys()
+                if str(key).partition(":")[0] in STATE
+            }
+            removed = int(self._cache.clear(retry=False))
+            for key, value in kept.items():
+                if value is not None:
+                    self._cache.set(key, value, retry=False)
+        except (sqlite3.DatabaseError, diskcache.Timeout, OSError, ValueError) as err:
             self._warn_once(f"record store could not be cleared ({_one_line(err)})")
             return 0
+        return removed - len(kept)
 
     def close(self) -> None:
         self._cache.close()
@@ -251,7 +266,7 @@ class RecordStore:
 
 
 def _store_key(service: str, key: str) -> str:
-    if service not in SERVICES:
+    if service not in SERVICES and service not in STATE:
         raise ValueError(f"unknown service {service!r}")
     return f"{service}:{key}"
 
