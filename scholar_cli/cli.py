@@ -176,6 +176,14 @@ def _console(quiet: bool, verbose: bool) -> "Console":
     return Console(quiet=quiet, verbose=verbose)
 
 
+CitationsOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Citation counts from openalex, semanticscholar, or off (the default; or "
+        "citations = in scholar.toml).",
+        show_default=False,
+    ),
+]
 WideOption = Annotated[
     bool,
     typer.Option("--wide", help="Whole values in the table, however wide the terminal."),
@@ -253,6 +261,11 @@ def list_command(
     refresh: RefreshOption = False,
     max_age: MaxAgeOption = None,
     deadline: DeadlineOption = None,
+    citations: CitationsOption = None,
+    totals: Annotated[
+        bool,
+        typer.Option("--totals", help="After papers: a line with the count, citations, h-index."),
+    ] = False,
     wide: WideOption = False,
     cache_dir: CacheDirOption = None,
     quiet: QuietOption = False,
@@ -270,7 +283,7 @@ def list_command(
     if output_format == "table" and tablefmt not in render.table_formats():
         raise UsageError(f"--tablefmt: {tablefmt!r} is not a tabulate format")
     fetch = commands.FetchFlags(cache_dir, offline, refresh, max_age, deadline)
-    settings, page_path, options = commands.resolve(page, {}, fetch)
+    settings, page_path, options = commands.resolve(page, {"citations": citations}, fetch)
     _emit(
         commands.run_list(
             page_path,
@@ -285,6 +298,7 @@ def list_command(
             tablefmt=tablefmt,
             no_fetch=no_fetch,
             width=_table_width(wide),
+            totals=totals,
         )
     )
 
@@ -309,6 +323,14 @@ def refresh_command(
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 when the page would change.")
     ] = False,
+    citations: CitationsOption = None,
+    citations_json: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write the total citation count as a shields.io endpoint file (.json).",
+            show_default=False,
+        ),
+    ] = None,
     lock_timeout: Annotated[
         float | None,
         typer.Option(
@@ -333,7 +355,10 @@ def refresh_command(
     if not lock_timeout >= 0:
         raise UsageError(f"--lock-timeout: {lock_timeout:g} is not zero or more seconds")
     fetch = commands.FetchFlags(cache_dir, offline, refresh, max_age, deadline)
-    settings, page_path, options = commands.resolve(page, {"badges": badges, "data": data}, fetch)
+    flags = {"badges": badges, "data": data, "citations": citations}
+    settings, page_path, options = commands.resolve(
+        page, {**flags, "citations_json": citations_json}, fetch
+    )
     mode = "check" if check else "dry-run" if dry_run else "write"
     with commands.open_store(options) as store:
         for warning in store.warnings:
@@ -348,7 +373,7 @@ def refresh_command(
             mode=mode,
             lock_timeout=lock_timeout,
         )
-    _emit(commands.refresh_verdict(result, mode, settings.data, console))
+    _emit(commands.refresh_verdict(result, mode, console))
 
 
 @app.command("check")

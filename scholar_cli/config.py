@@ -10,6 +10,7 @@ The file sits next to the page (or in the folder scholar runs in):
     deadline = "30s"               # network time per source per run, then stored records
     citations = "openalex"         # openalex | semanticscholar | off (the default)
     citations_max_age = "7d"
+    citations_json = "_data/citations.json"  # shields.io endpoint with the total count
     data = "_data/scholar.yml"     # .json, .yml or .yaml; relative to this file
     owner = "Liangyu Wang"
     paper_sections = ["My Work"]   # headings that list papers although their words do not say so
@@ -62,6 +63,7 @@ class Settings:
     github_max_age: float = defaults.GITHUB_MAX_AGE
     deadline: float | None = None  # None: $SCHOLAR_DEADLINE, else defaults.DEADLINE
     citations: str = "off"  # openalex | semanticscholar | off: where citation counts come from
+    citations_json: Path | None = None  # a shields.io endpoint file with the total
     citations_max_age: float = defaults.CITATIONS_MAX_AGE
     data: Path | None = None  # data file to write, if any
     owner: str | None = None  # the page owner's name as papers write it
@@ -83,10 +85,12 @@ def parse_duration(text: str) -> float:
 
 def _check_value(key: str, value: Any, base: Path) -> Any:
     """The value in Settings' type, or ValueError with what was expected."""
-    if key in ("page", "data"):
+    if key in ("page", "data", "citations_json"):
         if not isinstance(value, str) or not value.strip():
             raise ValueError("must be a path (a non-empty string)")
         path = Path(value).expanduser()
+        if key == "citations_json" and path.suffix.lower() != ".json":
+            raise ValueError("must end in .json")
         if key == "data" and path.suffix.lower() not in DATA_EXTENSIONS:
             raise ValueError(f"must end in {', '.join(DATA_EXTENSIONS)}")
         return path if path.is_absolute() else base / path

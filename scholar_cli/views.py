@@ -330,10 +330,13 @@ ROW_BUILDERS: dict[str, Callable[[Any, Records], dict[str, Any]]] = {
 }
 
 
-def parse_columns(kind: str, spec: str | None, fetched: bool) -> tuple[str, ...]:
+def parse_columns(
+    kind: str, spec: str | None, fetched: bool, citations: bool = False
+) -> tuple[str, ...]:
     if spec is None:
         base = DEFAULT_COLUMNS[kind]
-        return base + FETCHED_COLUMNS[kind] if fetched else base
+        base = base + FETCHED_COLUMNS[kind] if fetched else base
+        return (*base, "citations") if citations and kind == "papers" else base
     columns = tuple(c.strip() for c in spec.split(",") if c.strip())
     unknown = [c for c in columns if c not in COLUMNS[kind]]
     if unknown or not columns:

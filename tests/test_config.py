@@ -71,8 +71,8 @@ def test_unknown_key_names_key_and_file(tmp_path: Path) -> None:
         load_config(tmp_path)
     assert raised.value.message == (
         f"{path}: unknown key 'badge_mode' (known keys: page, badges, arxiv_max_age, "
-        "github_max_age, deadline, citations, citations_max_age, data, owner, paper_sections, "
-        "dialect)"
+        "github_max_age, deadline, citations, citations_json, citations_max_age, data, owner, "
+        "paper_sections, dialect)"
     )
 
 

@@ -12,11 +12,13 @@ from scholar_cli.commands.setup import Output, open_store
 from scholar_cli.errors import FetchError
 from scholar_cli.models import Page
 from scholar_cli.views import (
+    CITATION_NAMES,
     KINDS,
     ROW_BUILDERS,
     SHRINK,
     Filters,
     Records,
+    h_index,
     item_json,
     parse_columns,
     select,
@@ -69,7 +71,7 @@ def list_entries(
     assert kind in KINDS
     records = records or Records()
     fetched = bool(records.arxiv or records.github)
-    cols = parse_columns(kind, columns, fetched)
+    cols = parse_columns(kind, columns, fetched, records.citation_source is not None)
     items = select(page, kind, filters, records)
     rows = [ROW_BUILDERS[kind](item, records) for item in items]
     sort_items(kind, items, rows, sort)
@@ -83,6 +85,22 @@ def list_entries(
     elif not items:
         listing.notes.append(f"no {kind} match the filters ({total} on the page)")
     return listing
+
+
+def totals_line(listing: Listing) -> str:
+    """`papers: 12, citations: 345 (OpenAlex), h-index: 7` over the listed papers; the papers
+    without a count are said, never counted as 0."""
+    papers = listing.items
+    records = listing.records
+    line = f"papers: {len(papers)}"
+    if records.citation_source is None:
+        return line + " (citations: off; use --citations openalex or semanticscholar)"
+    counts = [c for c in (records.citation_count(p) for p in papers) if c is not None]
+    source = CITATION_NAMES.get(records.citation_source, records.citation_source)
+    line += f", citations: {sum(counts)} ({source}), h-index: {h_index(counts)}"
+    if len(counts) < len(papers):
+        line += f"; {len(papers) - len(counts)} without a count"
+    return line
 
 
 def run_list(
@@ -99,6 +117,7 @@ def run_list(
     tablefmt: str = "simple",
     no_fetch: bool = False,
     width: int | None = None,
+    totals: bool = False,
 ) -> Output:
     """The whole verb: read, fetch what the columns need, render in the format asked for.
 
@@ -113,8 +132,18 @@ def run_list(
         with open_store(options) as store:
             loaded = load_page(page_path, store, settings)
             ids, repos = needed_sources(loaded, kind)
-            if ids or repos:
-                outcome = fetch_records(ids, repos, options, store, console)
+            cite = settings.citations if kind == "papers" else "off"
+            if ids or repos or (cite != "off" and loaded.papers):
+                outcome = fetch_records(
+                    ids,
+                    repos,
+                    options,
+                    store,
+                    console,
+                    citations=cite,
+                    citation_papers=loaded.papers,
+                    citations_max_age=settings.citations_max_age,
+                )
                 records, failed = outcome.records, outcome.failed
                 for warning in outcome.warnings:
                     console.warn(warning)
@@ -137,6 +166,8 @@ def run_list(
         text = render.render_table(
             listing.rows, listing.columns, fmt, width=fit, shrink=SHRINK[kind]
         )
+    if totals and kind == "papers":
+        text = (text + "\n" if text else "") + totals_line(listing)
     # The table is printed with what could be had; the exit code tells cron it is partial.
     error = (
         FetchError("some records could not be fetched and none were stored (see above)")

@@ -29,23 +29,32 @@ if TYPE_CHECKING:
 class RefreshResult:
     page_path: Path
     changed: bool  # the page's new bytes differ from what is on disk
-    data_changed: bool
+    data_changed: bool  # a side file (data file, citations JSON) would change
     page_written: bool
-    data_written: bool
-    diff: str  # unified diff of the page (and data file); only for --dry-run
+    written: list[Path]  # side files written
+    diff: str  # unified diff of the page (and side files); only for --dry-run
     warnings: list[str]
     failed: bool  # some record could not be fetched and none was stored
 
 
 @dataclass(slots=True)
+class _File:
+    """A file refresh writes beside the page: the data file, the citations JSON."""
+
+    path: Path
+    new: bytes
+    old: bytes | None  # None: it does not exist yet
+
+
+@dataclass(slots=True)
 class _Plan:
     new: bytes
-    new_data: bytes | None  # None: no data file, or it is kept as it is
-    old_data: bytes | None
+    files: list[_File]  # only those that would change
     warnings: list[str]
 
-    def data_changed(self) -> bool:
-        return self.new_data is not None and self.new_data != self.old_data
+
+def _read(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
 
 
 def _plan(
@@ -56,10 +65,11 @@ def _plan(
     fix_links: bool,
     page: Page | None = None,
 ) -> _Plan:
-    """Every new byte of the page and the data file, from `original` (read as `page`, when
+    """Every new byte of the page and its side files, from `original` (read as `page`, when
     the caller already parsed it) and the records."""
     from scholar_cli.edit.badges import renamed_repos, rewrite_badges, star_counts
     from scholar_cli.edit.blocks import render_blocks
+    from scholar_cli.edit.citations import citation_badge_edits, endpoint_json, total_citations
     from scholar_cli.edit.datafile import render_data_file
     from scholar_cli.page import parse_page
 
@@ -67,6 +77,10 @@ def _plan(
         page = parse_page(page_path, original, **reader_args(settings))
     records = outcome.records
     warnings: list[str] = []
+    cited: list[tuple[int, int, bytes]] = []
+    if records.citation_source is not None:
+        cited, cite_warnings = citation_badge_edits(original, page, records)
+        warnings += cite_warnings
     badged, badge_warnings = rewrite_badges(
         original,
         page.badges,
@@ -74,23 +88,33 @@ def _plan(
         settings.badges,
         renamed_repos(page, records),
         fix_links,
+        cited,
     )
     warnings += badge_warnings
     new = render_blocks(
         badged.decode("utf-8"), page, records, page_path, outcome.missing(), warnings
     ).encode("utf-8")
-    new_data = old_data = None
+    files: list[_File] = []
     if settings.data is not None:
-        data = settings.data
-        old_data = data.read_bytes() if data.is_file() else None
-        if outcome.failed and old_data is not None:
+        data, old = settings.data, _read(settings.data)
+        if outcome.failed and old is not None:
             warnings.append(f"{data}: kept as it was (some records could not be fetched)")
         else:
             reread = (
-                parse_page(page_path, new, **reader_args(settings)) if new != original else page
+                page if new == original else parse_page(page_path, new, **reader_args(settings))
             )
-            new_data = render_data_file(data, reread, records)
-    return _Plan(new, new_data, old_data, warnings)
+            files.append(_File(data, render_data_file(data, reread, records), old))
+    if settings.citations_json is not None and records.citation_source is not None:
+        path, old = settings.citations_json, _read(settings.citations_json)
+        total = total_citations(page.papers, records)
+        if outcome.missing() & {p.arxiv.id for p in page.papers if p.arxiv}:
+            # A paper whose count was never had would make the total too small.
+            warnings.append(f"{path}: kept as it was (some citation counts could not be fetched)")
+        elif total is None:
+            warnings.append(f"{path}: not written: no paper on the page has a citation count")
+        else:
+            files.append(_File(path, endpoint_json(total), old))
+    return _Plan(new, [f for f in files if f.new != f.old], warnings)
 
 
 def run_refresh(
@@ -117,39 +141,49 @@ def run_refresh(
     original = read_page_bytes(page_path)  # a missing page or a folder: exit 3, no lock
     page = parse_page(page_path, original, **reader_args(settings))
     blocks = find_blocks(original.decode("utf-8"), page_path)  # a bad marker: before requests
-    needs_papers = settings.data is not None or any(b.kind == "papers" for b in blocks)
+    cite = settings.citations
+    needs_papers = (
+        settings.data is not None or cite != "off" or any(b.kind == "papers" for b in blocks)
+    )
     ids = list(dict.fromkeys(p.arxiv.id for p in page.papers if p.arxiv)) if needs_papers else []
-    outcome = fetch_records(ids, [r.repo for r in page.repos], options, store, console)
+    outcome = fetch_records(
+        ids,
+        [r.repo for r in page.repos],
+        options,
+        store,
+        console,
+        citations=cite,
+        citation_papers=page.papers,
+        citations_max_age=settings.citations_max_age,
+    )
     plan = _plan(original, page_path, settings, outcome, fix_links, page)
     warnings = [*outcome.warnings, *plan.warnings]
 
     def result(
-        current: bytes, page_written: bool = False, data_written: bool = False
+        current: bytes, page_written: bool = False, written: list[Path] | None = None
     ) -> RefreshResult:
         diff = ""
         if mode == "dry-run":  # a diff of a large page costs seconds: only when shown
             diff = unified_diff(page_path, current, plan.new)
-            if settings.data is not None and plan.new_data is not None and plan.data_changed():
-                diff += unified_diff(settings.data, plan.old_data or b"", plan.new_data)
+            diff += "".join(unified_diff(f.path, f.old or b"", f.new) for f in plan.files)
         return RefreshResult(
             page_path,
             plan.new != current,
-            plan.data_changed(),
+            bool(plan.files),
             page_written,
-            data_written,
+            written or [],
             diff,
             warnings,
             outcome.failed,
         )
 
-    if mode != "write" or (plan.new == original and not plan.data_changed()):
+    if mode != "write" or (plan.new == original and not plan.files):
         # Nothing to write (or not asked to): no lock file, so a read-only checkout works.
         return result(original)
 
     with page_lock(page_path, lock_timeout):
-        for target in (page_path, settings.data):
-            if target is not None:
-                clean_stale_temps(target)
+        for target in (page_path, *(f.path for f in plan.files)):
+            clean_stale_temps(target)
         current = read_page_bytes(page_path)
         if current != original:
             # Edited while we fetched: apply the same records to what is there now.
@@ -157,26 +191,26 @@ def run_refresh(
             warnings = [*outcome.warnings, *plan.warnings]
         if plan.new != current:
             check_writable(page_path, current)
-        if settings.data is not None and plan.new_data is not None and plan.data_changed():
-            check_writable(settings.data, plan.old_data)
+        for f in plan.files:
+            check_writable(f.path, f.old)
         page_written = write_page(page_path, plan.new, current)
-        data_written = False
-        if settings.data is not None and plan.new_data is not None and plan.data_changed():
+        written: list[Path] = []
+        for f in plan.files:
             try:
-                data_written = write_page(settings.data, plan.new_data, plan.old_data)
+                if write_page(f.path, f.new, f.old):
+                    written.append(f.path)
             except WriteError as e:
-                if not page_written:
+                if not page_written and not written:
                     raise
+                done = ", ".join(str(p) for p in ([page_path] if page_written else []) + written)
                 raise WriteError(
-                    f"{page_path} was updated, but {e.message.removesuffix('; nothing written')}"
-                    f"; {settings.data} is as it was (run scholar refresh again)"
+                    f"{done} updated, but {e.message.removesuffix('; nothing written')}; "
+                    f"{f.path} is as it was (run scholar refresh again)"
                 ) from None
-    return result(current, page_written, data_written)
+    return result(current, page_written, written)
 
 
-def refresh_verdict(
-    result: RefreshResult, mode: str, data: Path | None, console: Console
-) -> Output:
+def refresh_verdict(result: RefreshResult, mode: str, console: Console) -> Output:
     """What refresh says and how it exits: the diff for --dry-run, exit 1 for --check when
     something is out of date, exit 5 (after everything else) when a source failed."""
     for warning in result.warnings:
@@ -185,15 +219,15 @@ def refresh_verdict(
     code = ExitCode.OK
     if mode == "check":
         if result.changed or result.data_changed:
-            what = "the page" if result.changed else "the data file"
+            what = "the page" if result.changed else "a file it writes beside the page"
             console.say(f"{page_path}: {what} is out of date (run scholar refresh)")
             code = ExitCode.FINDINGS
         else:
             console.warn(f"{page_path}: up to date")
     elif mode == "write":
         console.warn(f"{page_path}: {'updated' if result.page_written else 'up to date'}")
-        if result.data_written:
-            console.warn(f"{data}: updated")
+        for path in result.written:
+            console.warn(f"{path}: updated")
     error = None
     if result.failed and code == ExitCode.OK:
         error = FetchError("some records could not be fetched and none were stored (see above)")

@@ -169,6 +169,7 @@ def rewrite_badges(
     mode: BadgeMode,
     renames: Mapping[str, str] | None = None,
     fix_links: bool = False,
+    more_edits: Iterable[tuple[int, int, bytes]] = (),
 ) -> tuple[bytes, list[str]]:
     """The page bytes with every GitHub stars badge redrawn for `mode`, and one-line warnings.
 
@@ -182,7 +183,8 @@ def rewrite_badges(
     counts = {repo.lower(): n for repo, n in stars.items()}
     renamed = {old.lower(): new for old, new in renames.items()}
     warnings: list[str] = []
-    edits: list[tuple[int, int, bytes]] = []
+    # Other badges' new bytes (citation counts), applied in the same pass so offsets hold.
+    edits: list[tuple[int, int, bytes]] = list(more_edits)
     for badge in badges:
         if badge.kind == "other":
             continue
