@@ -16,8 +16,9 @@ import pytest
 
 from scholar_cli.models import CITATION_SOURCES, CitationRecord, CitationSource
 from scholar_cli.sources import store as store_module
-from scholar_cli.sources.citations import CitationQuery, batches, fetch_citations
+from scholar_cli.sources.citations import CitationQuery, fetch_citations
 from scholar_cli.sources.options import FetchOptions, FetchReport
+from scholar_cli.sources.plan import batches
 from scholar_cli.sources.store import RecordStore
 
 if TYPE_CHECKING:

@@ -45,7 +45,7 @@ from scholar_cli.sources.options import (
     _url_problem,
     redact_url,
 )
-from scholar_cli.sources.plan import Deadline, join_notes, load_stored, plan_fetch
+from scholar_cli.sources.plan import Deadline, batches, join_notes, load_stored, plan_fetch
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -177,6 +177,19 @@ def fetch_citations(
         groups.setdefault(store_key, []).append(query.key)
         asked.setdefault(store_key, parsed)
 
+    # A paper the source said it does not list is remembered as such for `max_age`, so a warm
+    # run asks nothing about it either (and says "not found", not "unknown", offline).
+    now = time.time()
+    absent: dict[str, float] = {}  # store key -> when the source last said it does not list it
+    for store_key in list(groups):
+        entry = store.get(service.NAME, store_key)
+        if entry is None or entry.record.get("not_found") is not True:
+            continue
+        absent[store_key] = entry.fetched_at
+        if options.offline or (not options.refresh and now - entry.fetched_at < max_age):
+            said = f"{service.LABEL} does not list it"
+            _settle(report, groups.pop(store_key), "not_found", None, entry.fetched_at, said)
+
     # A count made for another published DOI than the page names now is never fresh, but it is
     # still the paper's last good count if asking fails (offline, it is all there is).
     superseded: dict[str, tuple[StoredRecord, CitationRecord]] = {}
@@ -204,6 +217,12 @@ def fetch_citations(
     plan.stored.update(superseded)
     if plan.pending:
         _ask(source, endpoint, plan, asked, groups, store, options, session_factory, report)
+        for store_key, when in absent.items():
+            # Asking failed, but the last readable answer did not list it: still not found.
+            for key in groups.get(store_key, []):
+                if report.results[key].status == "unknown":
+                    said = f"{service.LABEL} did not list it when last asked"
+                    report.results[key] = Fetched(key, "not_found", None, when, said)
     plan.finish(report, "not arXiv ids or DOIs (never sent): ", malformed)
     return report
 
@@ -278,21 +297,6 @@ def _parse(query: CitationQuery) -> tuple[str | None, str | None] | None:
     if arxiv_id is None and doi is None:
         return None
     return arxiv_id, doi
-
-
-def batches(identifiers: Sequence[tuple[str | None, str | None]], limit: int) -> list[list[int]]:
-    """Indices of papers per request: in order, a paper's identifiers never split, at most
-    `limit` identifiers in each."""
-    out: list[list[int]] = []
-    size = 0
-    for i, pair in enumerate(identifiers):
-        n = len({value for value in pair if value})
-        if not out or size + n > limit:
-            out.append([])
-            size = 0
-        out[-1].append(i)
-        size += n
-    return out
 
 
 class _Stop(Exception):
@@ -392,6 +396,12 @@ class _Answered:
                 self.left_out.append(store_key)  # counted before: a bad answer, not news
             else:
                 self.not_found.append(store_key)
+                self.store.put(
+                    SOURCES[self.source].NAME,
+                    store_key,
+                    {"not_found": True},
+                    fetched_at=time.time(),
+                )
                 note = f"{self.label} does not list it"
                 _settle(self.report, self.groups[store_key], "not_found", note=note)
             return

@@ -18,7 +18,7 @@ from scholar_cli.models import Fetched
 from scholar_cli.sources.options import describe_age, fallback_warning, record_age
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from typing import Any
 
     from scholar_cli.models import ArxivRecord, FetchStatus, RepoStats
@@ -241,3 +241,18 @@ class Deadline:
         if self.seconds is None:  # cannot happen through build_session; say it plainly anyway
             return f"{service}: gave up (deadline)"
         return f"{service}: gave up after {self.seconds:g} s (deadline)"
+
+
+def batches(identifiers: Sequence[tuple[str | None, str | None]], limit: int) -> list[list[int]]:
+    """Indices of papers per request: in order, a paper's identifiers never split, at most
+    `limit` identifiers in each."""
+    out: list[list[int]] = []
+    size = 0
+    for i, pair in enumerate(identifiers):
+        n = len({value for value in pair if value})
+        if not out or size + n > limit:
+            out.append([])
+            size = 0
+        out[-1].append(i)
+        size += n
+    return out
