@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from servers import FakeArxiv, FakeGitHub
 
 # The loopback arXiv/GitHub fakes (tests/servers.py), for every test module.
-pytest_plugins = ["servers"]
+pytest_plugins = ["servers", "citation_servers"]
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"
@@ -71,12 +71,14 @@ def env(fake_arxiv: FakeArxiv, fake_github: FakeGitHub, tmp_path: Path) -> dict[
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test sees the developer's page, cache or tokens."""
-    for var in ("SCHOLAR_PAGE", "GITHUB_TOKEN", "GH_TOKEN"):
+    for var in ("SCHOLAR_PAGE", "GITHUB_TOKEN", "GH_TOKEN", "OPENALEX_API_KEY", "S2_API_KEY"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("SCHOLAR_CACHE_DIR", str(tmp_path / "cache"))
     # Any request a test did not point at a fake fails fast instead of reaching the internet.
     monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("SCHOLAR_ARXIV_API_URL", "http://127.0.0.1:9/api/query")
+    monkeypatch.setenv("SCHOLAR_OPENALEX_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("SCHOLAR_S2_URL", "http://127.0.0.1:9")
     monkeypatch.setenv("SCHOLAR_HTTP_RETRIES", "0")
 
 

@@ -13,7 +13,6 @@ from conftest import Run, run
 if TYPE_CHECKING:
     from citation_servers import FakeOpenAlex, FakeSemanticScholar
 
-pytest_plugins = ["citation_servers"]
 
 PAGE = """---
 title: Citations

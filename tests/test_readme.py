@@ -10,9 +10,13 @@ import json
 import os
 import re
 import shlex
+from typing import TYPE_CHECKING
 
 import pytest
 from conftest import ROOT, run
+
+if TYPE_CHECKING:
+    from citation_servers import FakeOpenAlex
 
 from scholar_cli.check import KIND_TABLE
 
@@ -35,8 +39,10 @@ def test_readme_example(
     expected: str,
     monkeypatch: pytest.MonkeyPatch,
     env: dict[str, str],
+    fake_openalex: FakeOpenAlex,
 ) -> None:
     monkeypatch.chdir(ROOT)
+    env = {**env, "SCHOLAR_OPENALEX_URL": fake_openalex.url}
     result = run(*shlex.split(command)[1:], env=env)
     actual = result.stdout + result.stderr
     if os.environ.get("SCHOLAR_UPDATE_README") == "1" and actual != expected:

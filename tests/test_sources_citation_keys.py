@@ -24,7 +24,6 @@ from scholar_cli.sources.store import RecordStore
 if TYPE_CHECKING:
     from citation_servers import FakeOpenAlex, FakeSemanticScholar
 
-pytest_plugins = ["citation_servers"]
 pytestmark = pytest.mark.usefixtures("citation_env")
 
 # Stand-in credentials: tests look for these bytes where they must never be.

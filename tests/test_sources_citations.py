@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from citation_servers import FakeOpenAlex, FakeSemanticScholar
     from servers import RudeServer
 
-pytest_plugins = ["citation_servers"]
 pytestmark = pytest.mark.usefixtures("citation_env")
 
 ROOT = Path(__file__).resolve().parent.parent
