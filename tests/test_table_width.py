@@ -77,3 +77,36 @@ def test_a_table_that_fits_is_not_touched(env: dict[str, str], tmp_path: Path) -
     out = _on_a_terminal(args, env, 100)
     assert out == run(*args, env=env).stdout
     assert out.splitlines()[2] == "5       Short    A. B. ICML 2024  2024"
+
+
+KNOWN = ["2503.12668", "2506.22950", "2507.03211", "2401.01234"]
+
+
+def _long_page(tmp_path: Path) -> Path:
+    # Four arXiv batches of 100, each with a paper the fake knows (so no one-by-one questions).
+    ids = [f"2502.{i:05d}" for i in range(1, 397)]
+    for batch, known in enumerate(KNOWN):
+        ids.insert(batch * 100, known)
+    items = "".join(
+        f"- **Paper {i}.** A. Author. 2025. [arXiv](https://arxiv.org/abs/{a})\n"
+        for i, a in enumerate(ids)
+    )
+    page = tmp_path / "long.md"
+    page.write_text("---\n---\n# Publications\n\n" + items, encoding="utf-8")
+    return page
+
+
+def test_a_long_fetch_off_a_terminal_says_so_twice_and_no_more(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    # 4 requests 3 s apart (arXiv's pace): still sending after 5 s, so cron hears of it.
+    slow = {**env, "SCHOLAR_ARXIV_DELAY": "3"}
+    result = run("list", "papers", "--page", _long_page(tmp_path), "-c", "arxiv", env=slow)
+    lines = [line for line in result.stderr.splitlines() if "not found on arXiv" not in line]
+    assert result.exit_code == 0
+    assert len(lines) == 2, result.stderr
+    assert lines[0].startswith("scholar: arXiv: 3/4 requests sent, ~")
+    assert lines[0].endswith(" left")
+    assert lines[1].startswith("scholar: sent: arXiv 4/4 requests in ")
+    quiet = run("-q", "list", "papers", "--page", _long_page(tmp_path), "--refresh", env=slow)
+    assert quiet.stderr == ""

@@ -78,6 +78,9 @@ def fetch_records(
     """Fresh records from the store, the rest from arXiv and GitHub; warnings are returned
     (store warnings stay in `store.warnings`), progress goes to the console."""
     if console is not None:
+        import dataclasses
+
+        options = dataclasses.replace(options, progress=console.progress)
         what = ", ".join(
             part
             for part in (

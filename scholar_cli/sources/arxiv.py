@@ -120,8 +120,11 @@ def _ask_for(
     failed: list[str] = []
     why = ""
     session_options = deadline.session_options(options)
+    done = 0
     with arxiv_client(session_options, session_factory, BATCH_SIZE, report) as client:
         while questions:
+            options.report_progress("arXiv", done, done + len(questions))
+            done += 1
             batch, again = questions.popleft()
             if deadline.left() <= pace_wait(client):
                 # arXiv's pace would have us wait past the deadline: stop now, not then.
@@ -156,6 +159,7 @@ def _ask_for(
                     not_found.append(base)
                     settle(report, keys_by_base[base], "not_found", note="arXiv has no such paper")
 
+    options.report_progress("arXiv", done, done)
     if not_found:
         report.warnings.append("not found on arXiv: " + ", ".join(not_found))
     if failed:

@@ -93,7 +93,10 @@ def ask_graphql(
             if session is None:
                 session = factory(deadline.session_options(options), events.append)
             batch = list(due[start : start + BATCH])
+            total = -(-len(due) // BATCH)
+            options.report_progress("GitHub", start // BATCH, total)
             answers.update(_ask_batch(session, url, batch, names, gate))
+            options.report_progress("GitHub", start // BATCH + 1, total)
     finally:
         if session is not None:
             session.close()

@@ -66,6 +66,8 @@ def ask_rest(
         current: requests.Session = local.session
         return current
 
+    done = [0]
+
     def ask(lower: str) -> Answer | None:
         if gate.closed.is_set():
             return None  # not sent: see the gate's reason
@@ -73,7 +75,11 @@ def ask_rest(
             gate.close("deadline")
             return None
         entry = plan.stored[lower][0] if lower in plan.stored else None
-        return _ask(session(), options, names[lower], entry, gate)
+        answer = _ask(session(), options, names[lower], entry, gate)
+        with sessions_lock:
+            done[0] += 1
+            options.report_progress("GitHub", done[0], len(due))
+        return answer
 
     answers: dict[str, Answer | None] = {}
     if due:

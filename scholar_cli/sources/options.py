@@ -60,6 +60,15 @@ class FetchOptions:
     # Seconds one source (arXiv, GitHub, the title search) may spend sending; None: no limit.
     # Without one a stalled service holds a command for (retries + 1) × the read timeout.
     deadline: float | None = defaults.DEADLINE
+    # Told (source label, requests done, requests in all) as a source works through its
+    # requests; the CLI draws progress from it. Not a setting: never compared or printed.
+    progress: Callable[[str, int, int], None] | None = field(
+        default=None, compare=False, repr=False
+    )
+
+    def report_progress(self, label: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(label, done, total)
 
     def __post_init__(self) -> None:
         for name in ("arxiv_api_url", "github_api_url"):
