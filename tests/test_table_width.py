@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -105,8 +106,8 @@ def test_a_long_fetch_off_a_terminal_says_so_twice_and_no_more(
     lines = [line for line in result.stderr.splitlines() if "not found on arXiv" not in line]
     assert result.exit_code == 0
     assert len(lines) == 2, result.stderr
-    assert lines[0].startswith("scholar: arXiv: 3/4 requests sent, ~")
-    assert lines[0].endswith(" left")
-    assert lines[1].startswith("scholar: sent: arXiv 4/4 requests in ")
+    # How far it got by 5 s depends on the machine; what it says does not.
+    assert re.fullmatch(r"scholar: arXiv: [1-3]/4 requests sent, ~\d+ s left", lines[0])
+    assert re.fullmatch(r"scholar: sent: arXiv 4/4 requests in \d+ s", lines[1])
     quiet = run("-q", "list", "papers", "--page", _long_page(tmp_path), "--refresh", env=slow)
     assert quiet.stderr == ""
