@@ -7,6 +7,7 @@ function looks at one URL or one short piece of text, never at the whole page.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -24,42 +25,52 @@ _OLD_ID = rf"(?P<old>(?:{_OLD_ARCHIVES})(?:\.[A-Za-z]{{2}})?/\d{{7}})"
 _VERSION = r"(?:v(?P<version>\d+))?"
 _ID_RE = re.compile(rf"^(?:{_NEW_ID}|{_OLD_ID}){_VERSION}$", re.IGNORECASE)
 
-# arXiv:ID written in text, e.g. "preprint arXiv:2503.12668, 2025", "arXiv: hep-th/9901001v2" or
-# "arXiv 2401.01234".
-_TEXT_ID_RE = re.compile(
-    rf"\barXiv\s*[:\s]\s*(?P<id>(?:\d{{4}}\.\d{{4,5}}|(?:{_OLD_ARCHIVES})(?:\.[A-Za-z]{{2}})?/\d{{7}})"
-    r"(?:v\d+)?)\b",
-    re.IGNORECASE,
-)
-# Where people link a paper by its arXiv id: arXiv itself, its mirrors and readers, and the
-# DataCite DOI arXiv registers for every paper. Host -> path pattern with the id as `rest`.
-_ID_TAIL = r"(?:arxiv:)?(?P<rest>.+?)(?:\.pdf)?/?"
 ARXIV_HOSTS = frozenset(("arxiv.org", "www.arxiv.org", "export.arxiv.org", "browse.arxiv.org"))
-_ARXIV_PATHS: dict[str, re.Pattern[str]] = {
-    **dict.fromkeys(
-        ARXIV_HOSTS,
-        re.compile(rf"^/(?:abs|pdf|html|format|ps|ftp/[\w.-]+/papers/\d{{4}})/{_ID_TAIL}$", re.I),
-    ),
-    **dict.fromkeys(
-        ("alphaxiv.org", "www.alphaxiv.org"),
-        re.compile(rf"^/(?:abs|overview|pdf)/{_ID_TAIL}$", re.I),
-    ),
-    **dict.fromkeys(
-        ("ar5iv.org", "ar5iv.labs.arxiv.org", "www.ar5iv.org"),
-        re.compile(rf"^/(?:abs|html)/{_ID_TAIL}$", re.I),
-    ),
-    **dict.fromkeys(("huggingface.co", "hf.co"), re.compile(rf"^/papers/{_ID_TAIL}$", re.I)),
-    **dict.fromkeys(
-        ("doi.org", "dx.doi.org", "www.doi.org"),
-        re.compile(rf"^/10\.48550/arxiv\.{_ID_TAIL}$", re.I),
-    ),
-}
-# The same links written out in running text (not made into links by the site).
-_URL_IN_TEXT_RE = re.compile(
-    r"(?:arxiv\.org/(?:abs|pdf|html)/|alphaxiv\.org/(?:abs|overview)/|huggingface\.co/papers/"
-    r"|10\.48550/arxiv\.)(?:arxiv:)?(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)(?![\d.]*\d)",
-    re.IGNORECASE,
-)
+
+
+@functools.cache
+def _url_patterns() -> tuple[re.Pattern[str], dict[str, re.Pattern[str]], re.Pattern[str]]:
+    """The id-in-text and id-in-URL patterns, compiled on first use: a warm run, which only
+    checks ids it already has, never pays for them."""
+    # arXiv:ID written in text, e.g. "preprint arXiv:2503.12668, 2025", "arXiv: hep-th/9901001v2" or
+    # "arXiv 2401.01234".
+    _TEXT_ID_RE = re.compile(
+        rf"\barXiv\s*[:\s]\s*(?P<id>(?:\d{{4}}\.\d{{4,5}}|(?:{_OLD_ARCHIVES})(?:\.[A-Za-z]{{2}})?/\d{{7}})"
+        r"(?:v\d+)?)\b",
+        re.IGNORECASE,
+    )
+    # Where people link a paper by its arXiv id: arXiv itself, its mirrors and readers, and the
+    # DataCite DOI arXiv registers for every paper. Host -> path pattern with the id as `rest`.
+    _ID_TAIL = r"(?:arxiv:)?(?P<rest>.+?)(?:\.pdf)?/?"
+    _ARXIV_PATHS: dict[str, re.Pattern[str]] = {
+        **dict.fromkeys(
+            ARXIV_HOSTS,
+            re.compile(
+                rf"^/(?:abs|pdf|html|format|ps|ftp/[\w.-]+/papers/\d{{4}})/{_ID_TAIL}$", re.I
+            ),
+        ),
+        **dict.fromkeys(
+            ("alphaxiv.org", "www.alphaxiv.org"),
+            re.compile(rf"^/(?:abs|overview|pdf)/{_ID_TAIL}$", re.I),
+        ),
+        **dict.fromkeys(
+            ("ar5iv.org", "ar5iv.labs.arxiv.org", "www.ar5iv.org"),
+            re.compile(rf"^/(?:abs|html)/{_ID_TAIL}$", re.I),
+        ),
+        **dict.fromkeys(("huggingface.co", "hf.co"), re.compile(rf"^/papers/{_ID_TAIL}$", re.I)),
+        **dict.fromkeys(
+            ("doi.org", "dx.doi.org", "www.doi.org"),
+            re.compile(rf"^/10\.48550/arxiv\.{_ID_TAIL}$", re.I),
+        ),
+    }
+    # The same links written out in running text (not made into links by the site).
+    _URL_IN_TEXT_RE = re.compile(
+        r"(?:arxiv\.org/(?:abs|pdf|html)/|alphaxiv\.org/(?:abs|overview)/|huggingface\.co/papers/"
+        r"|10\.48550/arxiv\.)(?:arxiv:)?(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)(?![\d.]*\d)",
+        re.IGNORECASE,
+    )
+    return _TEXT_ID_RE, _ARXIV_PATHS, _URL_IN_TEXT_RE
+
 
 _GITHUB_HOSTS = {"github.com", "www.github.com"}
 # Paths under github.com that are not repositories.
@@ -123,7 +134,7 @@ def arxiv_id_from_url(url: str) -> ArxivId | None:
     parts = urlsplit(url.strip())
     host = parts.hostname or ""
     # arXiv's mirrors (aps.arxiv.org, de.arxiv.org …) serve the same paths.
-    pattern = _ARXIV_PATHS.get("arxiv.org" if host.endswith(".arxiv.org") else host)
+    pattern = _url_patterns()[1].get("arxiv.org" if host.endswith(".arxiv.org") else host)
     if pattern is None:
         return None
     m = pattern.match(unquote(parts.path))
@@ -133,9 +144,10 @@ def arxiv_id_from_url(url: str) -> ArxivId | None:
 def arxiv_ids_in_text(text: str) -> list[ArxivId]:
     """Ids written in running text, in order: `arXiv:ID`, `arXiv ID`, or a paper URL that the
     site did not make a link."""
+    text_re, _paths, url_re = _url_patterns()
     found = sorted(
-        [(m.start(), m.group("id")) for m in _TEXT_ID_RE.finditer(text)]
-        + [(m.start(), m.group("id")) for m in _URL_IN_TEXT_RE.finditer(text)]
+        [(m.start(), m.group("id")) for m in text_re.finditer(text)]
+        + [(m.start(), m.group("id")) for m in url_re.finditer(text)]
     )
     ids = (parse_arxiv_id(text_id) for _at, text_id in found)
     return [a for a in ids if a is not None]
@@ -143,7 +155,8 @@ def arxiv_ids_in_text(text: str) -> list[ArxivId]:
 
 def strip_arxiv_ids(text: str) -> str:
     """The text without `arXiv:ID` mentions, so an id like 2012.01234 is not read as a year."""
-    return _URL_IN_TEXT_RE.sub(" ", _TEXT_ID_RE.sub(" ", text))
+    text_re, _paths, url_re = _url_patterns()
+    return url_re.sub(" ", text_re.sub(" ", text))
 
 
 def github_repo_from_url(url: str) -> str | None:
