@@ -9,7 +9,6 @@ fails on the way the temporary file is removed and the page is untouched.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import fcntl
 import os
 import re
@@ -19,6 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from scholar_cli.edit.diff import unified_diff_lines
 from scholar_cli.errors import WriteError
 
 __all__ = [
@@ -228,7 +228,7 @@ def unified_diff(path: Path | str, original: bytes, new: bytes) -> str:
     old_lines = _lines(original.decode("utf-8", errors="replace"))
     new_lines = _lines(new.decode("utf-8", errors="replace"))
     out: list[str] = []
-    for line in difflib.unified_diff(old_lines, new_lines, f"{path}", f"{path} (refreshed)"):
+    for line in unified_diff_lines(old_lines, new_lines, f"{path}", f"{path} (refreshed)"):
         if line.endswith(("\n", "\r")):
             out.append(line)
         else:
