@@ -7,6 +7,7 @@ function looks at one URL or one short piece of text, never at the whole page.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -150,6 +151,13 @@ def github_repo_from_url(url: str) -> str | None:
     """`https://github.com/o/r.git`, `/o/r/tree/main/x`, `/o/r#readme` -> "o/r"."""
     if "github.com" not in url.lower():
         return None  # most links; urlsplit is the costly part on a long page
+    return _github_repo(url)
+
+
+# A page links each repository from its entry, its badge and the repository list, and the
+# reader asks about each link three times (items, badges, the page's repositories).
+@functools.lru_cache(maxsize=16384)
+def _github_repo(url: str) -> str | None:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https", "") or parts.hostname not in _GITHUB_HOSTS:
         return None

@@ -19,12 +19,7 @@ from scholar_cli.ids import (
 )
 from scholar_cli.models import Author, Badge, Link, NewsItem, Paper, Project
 from scholar_cli.page.entries import RawEntry, Seg, _slice, line_text
-from scholar_cli.page.names import (
-    _is_author_line,
-    _looks_like_authors,
-    _split_authors,
-    parse_authors,
-)
+from scholar_cli.page.names import _is_author_line, _leading_authors, parse_authors
 from scholar_cli.page.sections import LEAD_TAG
 from scholar_cli.page.titles import (
     _GENERIC_LABELS,
@@ -254,8 +249,18 @@ def _is_long_prose(text: str) -> bool:
     return words > 120 or (words > 60 and len(re.findall(r"[a-z]{3}[.!?]\s+[A-Z]", text)) >= 2)
 
 
-def _visible_text(entry: RawEntry) -> str:
-    return " ".join(line_text([s for s in line if s.mark != "aside"]) for line in entry.lines)
+def _entry_texts(entry: RawEntry) -> tuple[str, str]:
+    """The entry's text, and the text a visitor sees without unfolding anything (no abstract
+    or BibTeX): a line with nothing folded reads the same in both, so it is read once."""
+    full: list[str] = []
+    shown: list[str] = []
+    for line in entry.lines:
+        text = line_text(line)
+        full.append(text)
+        if any(seg.mark == "aside" for seg in line):
+            text = line_text([seg for seg in line if seg.mark != "aside"])
+        shown.append(text)
+    return " ".join(full), " ".join(shown)
 
 
 def is_continuation(entry: RawEntry, prev: RawEntry) -> bool:
@@ -290,8 +295,7 @@ def is_continuation(entry: RawEntry, prev: RawEntry) -> bool:
 
 def to_paper(entry: RawEntry) -> Paper | str:
     """The paper an entry lists, or why it lists none."""
-    text = _entry_text(entry)
-    shown = _visible_text(entry)
+    text, shown = _entry_texts(entry)
     links = _links(entry)
     link_ids = [arxiv_id_from_url(link.url) for link in links]
     # (The cheap tests first: most entries link a paper or a title and are no legend.)
@@ -347,8 +351,9 @@ def to_paper(entry: RawEntry) -> Paper | str:
     if text_lines:
         # "A, B and C. Venue 2024." on one line: the first full stop that does not end an
         # initial ("D. E. Keyes") closes the author list.
-        names, after = _split_authors(text_lines[0])
-        if _looks_like_authors(names):
+        leading = _leading_authors(text_lines[0])
+        if leading is not None:
+            names, after = leading
             text_lines.pop(0)
             authors = parse_authors(names)
             if line_text(after):
