@@ -2,11 +2,12 @@
 
     python bench/scale.py [--runs 3] [--sizes 2000,5000] [--repos 300]
 
-Generates one page per size in `--sizes` (each paper: an arXiv id, 12 authors, a GitHub repo
-of its own and a static star badge linked to it; about 1.1 KB a paper, 5.4 MB for 5,000) and a
-page of `--repos` projects, each a repository with a static star badge. A loopback BenchServer
-answers for arXiv and GitHub with records that agree with the pages (titles, authors, years,
-12 stars), so `check` finds nothing and `refresh` has nothing to change.
+Generates one page per size in `--sizes` (each paper: an arXiv id, 12 authors, the owner and 11
+of 2,000 names, a GitHub repo of its own and a static star badge linked to it; about 1.1 KB a
+paper, 5.4 MB for 5,000) and a page of `--repos` projects, each a repository with a static
+star badge. A loopback BenchServer answers for arXiv and GitHub with records that agree with
+the pages (titles, authors, years, 12 stars), so `check` finds nothing and `refresh` has
+nothing to change.
 
 For each page it measures, in a fresh child process each (wall time, and the child's peak RSS
 from `getrusage(RUSAGE_CHILDREN)` in a small wrapper, so no figure includes the benchmark):
@@ -39,10 +40,24 @@ from server import BenchPaper, BenchServer
 
 ROOT = Path(__file__).resolve().parents[1]
 STARS = 12  # what every badge shows and the server answers for every repository
-AUTHORS = (
-    "Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov",
-    "Donald Knuth", "Frances Allen", "John McCarthy", "Margaret Hamilton", "Tony Hoare",
-    "Leslie Lamport", "Radia Perlman",
+OWNER = "Ada Lovelace"
+# Co-authors come from a pool of 2,000 names, as a large lab's list draws on: names recur
+# across papers, but not the same dozen on every one (caches keyed by name would look better
+# than they are).
+GIVEN = (
+    "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "John", "Margaret", "Tony",
+    "Leslie", "Radia", "Shafi", "Silvio", "Judea", "Yoshua", "Geoffrey", "Yann", "Fei-Fei",
+    "Andrew", "Daphne", "Michael", "Cynthia", "Whitfield", "Martin", "Ronald", "Adi", "Leonard",
+    "Ivan", "Dana", "Butler", "Niklaus", "Robin", "Peter", "Ken", "Dennis", "Vint", "Bob",
+    "Tim", "Shwetak", "Yael",
+)  # fmt: skip
+FAMILY = (
+    "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "McCarthy", "Hamilton", "Hoare",
+    "Lamport", "Perlman", "Goldwasser", "Micali", "Pearl", "Bengio", "Hinton", "LeCun", "Li",
+    "Ng", "Koller", "Jordan", "Dwork", "Diffie", "Hellman", "Rivest", "Shamir", "Adleman",
+    "Sutherland", "Scott", "Lampson", "Wirth", "Milner", "Naur", "Thompson", "Ritchie", "Cerf",
+    "Kahn", "Berners-Lee", "Patel", "Kalai", "Rabin", "Karp", "Cook", "Tarjan", "Hopcroft",
+    "Ullman", "Aho", "Valiant", "Yao", "Wigderson",
 )  # fmt: skip
 ABSTRACT = (
     "We study how tools that read academic homepages behave when a page lists thousands of "
@@ -75,8 +90,11 @@ def paper_entry(i: int, stars: int = STARS) -> tuple[str, str, BenchPaper]:
     repo = f"bench/repo-{i}"
     title = f"Synthetic Paper {i}: Scaling Benchmarks for Readers of Very Long Academic Homepages"
     year = 2015 + i % 11
-    authors = AUTHORS[i % 12 :] + AUTHORS[: i % 12]
-    shown = ", ".join(f"**{a}**" if a == "Ada Lovelace" else a for a in authors)
+    pool = len(GIVEN) * len(FAMILY)
+    others = [(i * 11 + k) * 7919 % pool for k in range(11)]
+    names = [f"{GIVEN[n % len(GIVEN)]} {FAMILY[n // len(GIVEN)]}" for n in others]
+    authors = (*names[: i % 12], OWNER, *names[i % 12 :])
+    shown = ", ".join(f"**{a}**" if a == OWNER else a for a in authors)
     text = (
         f"- **{title}**  \n"
         f"  {shown}  \n"
