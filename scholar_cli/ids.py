@@ -115,9 +115,20 @@ def _new_id_ok(base: str) -> bool:
     return len(number) == (5 if int(yymm) >= 1501 else 4)
 
 
+# An arXiv link as pages mostly write it: lower-case host, no query, fragment, escapes or
+# spaces, so splitting it would give this host and path unchanged (half the cost of reading
+# the link, on a page that links each paper's abstract and PDF).
+_PLAIN_ARXIV_URL = re.compile(r"https?://(?:(?:www|export|browse)\.)?arxiv\.org(?P<path>/[\w./-]*)")
+
+
 def arxiv_id_from_url(url: str) -> ArxivId | None:
     """The id a link to a paper points to: arxiv.org abs/pdf/html (also `abs/arXiv:ID`),
     alphaxiv.org, ar5iv, huggingface.co/papers, or the DOI 10.48550/arXiv.ID."""
+    plain = _PLAIN_ARXIV_URL.fullmatch(url)
+    if plain is not None:
+        # What urlsplit and unquote would give for it: the path as written.
+        m = _ARXIV_PATHS["arxiv.org"].match(plain.group("path"))
+        return parse_arxiv_id(m.group("rest")) if m else None
     lower = url.lower()
     if not any(key in lower for key in ("xiv", "ar5iv", "huggingface", "hf.co")):
         return None  # most links; urlsplit is the costly part on a long page

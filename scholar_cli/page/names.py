@@ -152,15 +152,19 @@ def parse_authors(line: list[Seg]) -> tuple[Author, ...]:
     for m in [*_AUTHOR_SPLIT_RE.finditer(text), None]:
         end = m.start() if m else len(text)
         piece = text[pos:end]
-        is_bold = bool(piece.strip()) and any(a < end and pos < b for a, b in bold)
+        is_bold = False
+        if bold and piece.strip():
+            for a, b in bold:
+                if a < end and pos < b:
+                    is_bold = True
+                    break
         pos = m.end() if m else len(text)
         name = " ".join(piece.split())
         if name.lower().startswith("and "):
             name = name[4:]
-        equal = _EQUAL_MARK.search(name) is not None or (
-            "(" in name and _EQUAL_NOTE.search(name) is not None
-        )
-        name = _clean_name(name.translate(_NO_MARKS))
+        marked = _EQUAL_MARK.search(name) is not None
+        equal = marked or ("(" in name and _EQUAL_NOTE.search(name) is not None)
+        name = _clean_name(name.translate(_NO_MARKS) if marked else name)
         if not name or name.lower() in ("et al", "others"):
             continue
         authors.append(Author(name, is_bold, equal))
