@@ -293,6 +293,16 @@ def is_continuation(entry: RawEntry, prev: RawEntry) -> bool:
     return short and not years_in(prev_text) and (bool(years_in(text)) or _is_venue_like(text))
 
 
+def _is_plain(lines: list[list[Seg]], title_index: int) -> bool:
+    """No markup says where a title is: no bold run that opens a phrase on the title's line,
+    no link opening the entry, no quoted title."""
+    lead = next((seg for seg in lines[0] if seg.text.strip()), None)
+    title_line = lines[title_index]
+    emphasised = any(not _mid_sentence(title_line[:j]) for j, _k in _bold_runs(title_line))
+    marked_up = emphasised or (lead is not None and lead.href is not None)
+    return not marked_up and _quoted_title(lines) is None
+
+
 def to_paper(entry: RawEntry) -> Paper | str:
     """The paper an entry lists, or why it lists none."""
     text, shown = _entry_texts(entry)
@@ -309,12 +319,11 @@ def to_paper(entry: RawEntry) -> Paper | str:
         loose = "".join(seg.text for line in entry.lines for seg in line if seg.href is None)
         if not loose.strip(_SEPARATORS + "·•|/"):
             return "links to places on this page (navigation), not a paper"
-    visible = [seg for line in entry.lines for seg in line if seg.text.strip()]
     if (
         entry.tag == "p"
         and len(entry.lines) == 1
         and not entry.links
-        and visible
+        and (visible := [seg for line in entry.lines for seg in line if seg.text.strip()])
         and all(seg.italic for seg in visible)
         and len(shown.split()) <= 10
     ):
@@ -372,17 +381,12 @@ def to_paper(entry: RawEntry) -> Paper | str:
     repos = [r for r in (github_repo_from_url(link.url) for link in links) if r]
     # Years the venue names, else a year sub-heading the entry sits under ("### 2024").
     years = years_in(venue) or years_in(entry.context)
-    lead = next((seg for seg in lines[0] if seg.text.strip()), None)
-    title_line = lines[title_index]
-    emphasised = any(not _mid_sentence(title_line[:j]) for j, _k in _bold_runs(title_line))
-    marked_up = emphasised or (lead is not None and lead.href is not None)
-    plain = not marked_up and _quoted_title(lines) is None
-    one_line = sum(1 for line in lines if line_text(line)) == 1
+    # (A year or an arXiv id settles it first: most entries have one.)
     if (
-        plain
-        and not years
+        not years
         and arxiv is None
-        and (one_line or not links)
+        and _is_plain(lines, title_index)
+        and (sum(1 for line in lines if line_text(line)) == 1 or not links)
         and _is_prose(shown)
         # a bold name makes it a citation, however it ends
         and not any(_is_listed_name(ln, j, k) for ln in lines for j, k in _bold_runs(ln))

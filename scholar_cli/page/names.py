@@ -36,7 +36,10 @@ _NOT_NAME_WORDS = {
 def _clean_name(piece: str) -> str:
     if _MAY_HAVE_NOTES.search(piece):  # most names have no notes; the full pattern is slower
         piece = _NAME_NOTES.sub(" ", piece)
-    return " ".join(piece.split()).strip(" .*†‡#")
+    return " ".join(piece.split()).strip(_NAME_EDGES)
+
+
+_NAME_EDGES = " .*†‡#"
 
 
 _MAY_HAVE_NOTES = re.compile(r"[(^\d]")
@@ -147,6 +150,9 @@ def parse_authors(line: list[Seg]) -> tuple[Author, ...]:
         if seg.bold and seg.text:
             bold.append((at, at + len(seg.text)))
         at += len(seg.text)
+    # Most author lines carry no marks or notes at all; then no name needs looking at for them.
+    any_marks = _EQUAL_MARK.search(text) is not None
+    any_notes = _MAY_HAVE_NOTES.search(text) is not None
     authors: list[Author] = []
     pos = 0
     for m in [*_AUTHOR_SPLIT_RE.finditer(text), None]:
@@ -162,9 +168,12 @@ def parse_authors(line: list[Seg]) -> tuple[Author, ...]:
         name = " ".join(piece.split())
         if name.lower().startswith("and "):
             name = name[4:]
-        marked = _EQUAL_MARK.search(name) is not None
+        marked = any_marks and _EQUAL_MARK.search(name) is not None
         equal = marked or ("(" in name and _EQUAL_NOTE.search(name) is not None)
-        name = _clean_name(name.translate(_NO_MARKS) if marked else name)
+        if marked or any_notes:
+            name = _clean_name(name.translate(_NO_MARKS) if marked else name)
+        else:
+            name = name.strip(_NAME_EDGES)  # _clean_name's result for a name already spaced
         if not name or name.lower() in ("et al", "others"):
             continue
         authors.append(Author(name, is_bold, equal))
