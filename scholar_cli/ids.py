@@ -125,9 +125,20 @@ def _new_id_ok(base: str) -> bool:
     return len(number) == (5 if int(yymm) >= 1501 else 4)
 
 
+# An arXiv link as pages mostly write it: lower-case host, no query, fragment, escapes or
+# spaces, so splitting it would give this host and path unchanged (half the cost of reading
+# the link, on a page that links each paper's abstract and PDF).
+_PLAIN_ARXIV_URL = re.compile(r"https?://(?:(?:www|export|browse)\.)?arxiv\.org(?P<path>/[\w./-]*)")
+
+
 def arxiv_id_from_url(url: str) -> ArxivId | None:
     """The id a link to a paper points to: arxiv.org abs/pdf/html (also `abs/arXiv:ID`),
     alphaxiv.org, ar5iv, huggingface.co/papers, or the DOI 10.48550/arXiv.ID."""
+    plain = _PLAIN_ARXIV_URL.fullmatch(url)
+    if plain is not None:
+        # What urlsplit and unquote would give for it: the path as written.
+        m = _url_patterns()[1]["arxiv.org"].match(plain.group("path"))
+        return parse_arxiv_id(m.group("rest")) if m else None
     lower = url.lower()
     if not any(key in lower for key in ("xiv", "ar5iv", "huggingface", "hf.co")):
         return None  # most links; urlsplit is the costly part on a long page
@@ -163,6 +174,13 @@ def github_repo_from_url(url: str) -> str | None:
     """`https://github.com/o/r.git`, `/o/r/tree/main/x`, `/o/r#readme` -> "o/r"."""
     if "github.com" not in url.lower():
         return None  # most links; urlsplit is the costly part on a long page
+    return _github_repo(url)
+
+
+# A page links each repository from its entry, its badge and the repository list, and the
+# reader asks about each link three times (items, badges, the page's repositories).
+@functools.lru_cache(maxsize=16384)
+def _github_repo(url: str) -> str | None:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https", "") or parts.hostname not in _GITHUB_HOSTS:
         return None

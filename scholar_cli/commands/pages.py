@@ -3,6 +3,7 @@ change since it was last parsed."""
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +43,15 @@ def load_page(
     if store is not None:
         entry = store.get("page", key)
         if entry is not None and entry.record.get("digest") == digest:
-            return Page.from_json_dict({**entry.record["page"], "path": str(path)})
+            # Tens of thousands of objects for a long page, none freed until it is built: a
+            # pass of the cyclic collector meanwhile would walk them all (half the time).
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                return Page.from_json_dict({**entry.record["page"], "path": str(path)})
+            finally:
+                if collecting:
+                    gc.enable()
     from scholar_cli.page import parse_page
 
     page = parse_page(path, data, **args)

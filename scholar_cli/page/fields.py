@@ -19,12 +19,7 @@ from scholar_cli.ids import (
 )
 from scholar_cli.models import Author, Badge, Link, NewsItem, Paper, Project
 from scholar_cli.page.entries import RawEntry, Seg, _slice, line_text
-from scholar_cli.page.names import (
-    _is_author_line,
-    _looks_like_authors,
-    _split_authors,
-    parse_authors,
-)
+from scholar_cli.page.names import _is_author_line, _leading_authors, parse_authors
 from scholar_cli.page.sections import LEAD_TAG
 from scholar_cli.page.titles import (
     _GENERIC_LABELS,
@@ -254,8 +249,18 @@ def _is_long_prose(text: str) -> bool:
     return words > 120 or (words > 60 and len(re.findall(r"[a-z]{3}[.!?]\s+[A-Z]", text)) >= 2)
 
 
-def _visible_text(entry: RawEntry) -> str:
-    return " ".join(line_text([s for s in line if s.mark != "aside"]) for line in entry.lines)
+def _entry_texts(entry: RawEntry) -> tuple[str, str]:
+    """The entry's text, and the text a visitor sees without unfolding anything (no abstract
+    or BibTeX): a line with nothing folded reads the same in both, so it is read once."""
+    full: list[str] = []
+    shown: list[str] = []
+    for line in entry.lines:
+        text = line_text(line)
+        full.append(text)
+        if any(seg.mark == "aside" for seg in line):
+            text = line_text([seg for seg in line if seg.mark != "aside"])
+        shown.append(text)
+    return " ".join(full), " ".join(shown)
 
 
 def is_continuation(entry: RawEntry, prev: RawEntry) -> bool:
@@ -288,10 +293,19 @@ def is_continuation(entry: RawEntry, prev: RawEntry) -> bool:
     return short and not years_in(prev_text) and (bool(years_in(text)) or _is_venue_like(text))
 
 
+def _is_plain(lines: list[list[Seg]], title_index: int) -> bool:
+    """No markup says where a title is: no bold run that opens a phrase on the title's line,
+    no link opening the entry, no quoted title."""
+    lead = next((seg for seg in lines[0] if seg.text.strip()), None)
+    title_line = lines[title_index]
+    emphasised = any(not _mid_sentence(title_line[:j]) for j, _k in _bold_runs(title_line))
+    marked_up = emphasised or (lead is not None and lead.href is not None)
+    return not marked_up and _quoted_title(lines) is None
+
+
 def to_paper(entry: RawEntry) -> Paper | str:
     """The paper an entry lists, or why it lists none."""
-    text = _entry_text(entry)
-    shown = _visible_text(entry)
+    text, shown = _entry_texts(entry)
     links = _links(entry)
     link_ids = [arxiv_id_from_url(link.url) for link in links]
     # (The cheap tests first: most entries link a paper or a title and are no legend.)
@@ -305,12 +319,11 @@ def to_paper(entry: RawEntry) -> Paper | str:
         loose = "".join(seg.text for line in entry.lines for seg in line if seg.href is None)
         if not loose.strip(_SEPARATORS + "·•|/"):
             return "links to places on this page (navigation), not a paper"
-    visible = [seg for line in entry.lines for seg in line if seg.text.strip()]
     if (
         entry.tag == "p"
         and len(entry.lines) == 1
         and not entry.links
-        and visible
+        and (visible := [seg for line in entry.lines for seg in line if seg.text.strip()])
         and all(seg.italic for seg in visible)
         and len(shown.split()) <= 10
     ):
@@ -347,8 +360,9 @@ def to_paper(entry: RawEntry) -> Paper | str:
     if text_lines:
         # "A, B and C. Venue 2024." on one line: the first full stop that does not end an
         # initial ("D. E. Keyes") closes the author list.
-        names, after = _split_authors(text_lines[0])
-        if _looks_like_authors(names):
+        leading = _leading_authors(text_lines[0])
+        if leading is not None:
+            names, after = leading
             text_lines.pop(0)
             authors = parse_authors(names)
             if line_text(after):
@@ -367,17 +381,12 @@ def to_paper(entry: RawEntry) -> Paper | str:
     repos = [r for r in (github_repo_from_url(link.url) for link in links) if r]
     # Years the venue names, else a year sub-heading the entry sits under ("### 2024").
     years = years_in(venue) or years_in(entry.context)
-    lead = next((seg for seg in lines[0] if seg.text.strip()), None)
-    title_line = lines[title_index]
-    emphasised = any(not _mid_sentence(title_line[:j]) for j, _k in _bold_runs(title_line))
-    marked_up = emphasised or (lead is not None and lead.href is not None)
-    plain = not marked_up and _quoted_title(lines) is None
-    one_line = sum(1 for line in lines if line_text(line)) == 1
+    # (A year or an arXiv id settles it first: most entries have one.)
     if (
-        plain
-        and not years
+        not years
         and arxiv is None
-        and (one_line or not links)
+        and _is_plain(lines, title_index)
+        and (sum(1 for line in lines if line_text(line)) == 1 or not links)
         and _is_prose(shown)
         # a bold name makes it a citation, however it ends
         and not any(_is_listed_name(ln, j, k) for ln in lines for j, k in _bold_runs(ln))

@@ -36,7 +36,10 @@ _NOT_NAME_WORDS = {
 def _clean_name(piece: str) -> str:
     if _MAY_HAVE_NOTES.search(piece):  # most names have no notes; the full pattern is slower
         piece = _NAME_NOTES.sub(" ", piece)
-    return " ".join(piece.split()).strip(" .*†‡#")
+    return " ".join(piece.split()).strip(_NAME_EDGES)
+
+
+_NAME_EDGES = " .*†‡#"
 
 
 _MAY_HAVE_NOTES = re.compile(r"[(^\d]")
@@ -86,10 +89,14 @@ _DIGIT = re.compile(r"\d")
 _SENTENCE_END = re.compile(r"(?<=\S{2})\.\s+(?=\S)|(?<=[a-z)])\.\s+(?=\S)|\s+[-–—|]\s+(?=\S)")
 
 
-def _split_authors(line: list[Seg]) -> tuple[list[Seg], list[Seg]]:
-    """The author list at the start of `line`, and the rest (venue text)."""
+def _leading_authors(line: list[Seg]) -> tuple[list[Seg], list[Seg]] | None:
+    """The author list at the start of `line` and the rest (venue text), or None when the
+    line does not open with names. (Each candidate list is judged once: on a page of
+    thousands of papers judging it again was a tenth of the reading.)"""
     head, tail = _split_at_sentence_end(line)
-    if tail or _looks_like_authors(head):
+    if tail:
+        return (head, tail) if _looks_like_authors(head) else None
+    if _looks_like_authors(head):
         return head, tail
     # "Jane Doe, Bob Lee, ACL 2023, Outstanding Paper": the names are the leading parts.
     text = "".join(seg.text for seg in line)
@@ -100,8 +107,9 @@ def _split_authors(line: list[Seg]) -> tuple[list[Seg], list[Seg]]:
             break
         end, names = m.end(), names + 1
     if names >= 2 and end < len(text):
-        return _slice(line, 0, end - 1), _slice(line, end)
-    return line, []
+        listed = _slice(line, 0, end - 1)
+        return (listed, _slice(line, end)) if _looks_like_authors(listed) else None
+    return None  # the whole line, judged above: no names
 
 
 def _split_at_sentence_end(line: list[Seg]) -> tuple[list[Seg], list[Seg]]:
@@ -129,29 +137,43 @@ def _split_at_sentence_end(line: list[Seg]) -> tuple[list[Seg], list[Seg]]:
 
 
 _EQUAL_NOTE = re.compile(r"\((?:equal contribution|co-first|equal|joint first)", re.I)
+_EQUAL_MARK = re.compile(f"[{re.escape(_EQUAL_MARKS)}]")
 _NO_MARKS = {ord(c): " " for c in _EQUAL_MARKS}
 
 
 def parse_authors(line: list[Seg]) -> tuple[Author, ...]:
-    text = ""
-    bold: list[bool] = []
+    text = "".join([seg.text for seg in line])
+    # Character ranges of bold text: a name is bold when any of its characters is.
+    bold: list[tuple[int, int]] = []
+    at = 0
     for seg in line:
-        text += seg.text
-        bold.extend([seg.bold] * len(seg.text))
+        if seg.bold and seg.text:
+            bold.append((at, at + len(seg.text)))
+        at += len(seg.text)
+    # Most author lines carry no marks or notes at all; then no name needs looking at for them.
+    any_marks = _EQUAL_MARK.search(text) is not None
+    any_notes = _MAY_HAVE_NOTES.search(text) is not None
     authors: list[Author] = []
     pos = 0
     for m in [*_AUTHOR_SPLIT_RE.finditer(text), None]:
         end = m.start() if m else len(text)
         piece = text[pos:end]
-        is_bold = any(bold[pos:end]) if piece.strip() else False
+        is_bold = False
+        if bold and piece.strip():
+            for a, b in bold:
+                if a < end and pos < b:
+                    is_bold = True
+                    break
         pos = m.end() if m else len(text)
         name = " ".join(piece.split())
         if name.lower().startswith("and "):
             name = name[4:]
-        equal = any(mark in name for mark in _EQUAL_MARKS) or (
-            "(" in name and _EQUAL_NOTE.search(name) is not None
-        )
-        name = _clean_name(name.translate(_NO_MARKS))
+        marked = any_marks and _EQUAL_MARK.search(name) is not None
+        equal = marked or ("(" in name and _EQUAL_NOTE.search(name) is not None)
+        if marked or any_notes:
+            name = _clean_name(name.translate(_NO_MARKS) if marked else name)
+        else:
+            name = name.strip(_NAME_EDGES)  # _clean_name's result for a name already spaced
         if not name or name.lower() in ("et al", "others"):
             continue
         authors.append(Author(name, is_bold, equal))
