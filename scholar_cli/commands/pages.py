@@ -23,7 +23,10 @@ def reader_args(settings: Settings | None) -> dict[str, Any]:
 
 
 def load_page(
-    path: Path, store: RecordStore | None = None, settings: Settings | None = None
+    path: Path,
+    store: RecordStore | None = None,
+    settings: Settings | None = None,
+    data: bytes | None = None,
 ) -> Page:
     """The parsed page; with a store, a page whose bytes did not change is not parsed again
     (a warm run then never loads the Markdown parser or PyYAML)."""
@@ -33,7 +36,8 @@ def load_page(
 
     from scholar_cli.page import READER_SCHEMA, read_page_bytes
 
-    data = read_page_bytes(path)
+    if data is None:
+        data = read_page_bytes(path)
     args = reader_args(settings)
     # The reader's schema (bumped by every reader change) and the settings it reads with are
     # part of what was parsed.

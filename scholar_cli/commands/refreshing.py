@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scholar_cli.commands.fetching import FetchOutcome, fetch_records
-from scholar_cli.commands.pages import reader_args
+from scholar_cli.commands.pages import load_page, reader_args
 from scholar_cli.commands.setup import Output
 from scholar_cli.errors import ExitCode, FetchError, WriteError
 
@@ -136,10 +136,11 @@ def run_refresh(
         unified_diff,
         write_page,
     )
-    from scholar_cli.page import parse_page, read_page_bytes
+    from scholar_cli.page import read_page_bytes
 
     original = read_page_bytes(page_path)  # a missing page or a folder: exit 3, no lock
-    page = parse_page(page_path, original, **reader_args(settings))
+    # The stored parse when these very bytes were read before (a warm run reads no Markdown).
+    page = load_page(page_path, store, settings, data=original)
     blocks = find_blocks(original.decode("utf-8"), page_path)  # a bad marker: before requests
     cite = settings.citations
     needs_papers = (
