@@ -210,11 +210,32 @@ def classify_badge(url: str) -> tuple[BadgeKind, str | None]:
         if _OWNER_RE.match(owner) and _NAME_RE.match(name):
             return "stars", f"{owner}/{name}"
         return "other", None
-    if len(segments) >= 2 and segments[0] == "badge":
-        label = segments[1].split("-", 1)[0].lower()
-        if label in ("stars", "star", "github stars", "★"):
-            return "static-stars", None
+    if static_badge_label(url) in ("stars", "star", "github stars", "★"):
+        return "static-stars", None
     return "other", None
+
+
+def static_badge_label(url: str) -> str | None:
+    """The lower-case label of a shields.io static badge (`/badge/<label>-<message>-<color>`),
+    or None for any other image."""
+    segments = [s for s in unquote(urlsplit(url.strip()).path).split("/") if s]
+    if len(segments) >= 2 and segments[0] == "badge":
+        return segments[1].split("-", 1)[0].lower()
+    return None
+
+
+# A DOI as written, and as a page links one (https://doi.org/10.…, doi:10.…).
+DOI_RE = re.compile(r"10\.\d{4,9}/[^\s|,]+")
+_DOI_LINK = re.compile(r"(?:doi\.org/|^doi:)(?P<doi>10\.\d{4,9}/\S+)", re.IGNORECASE)
+ARXIV_DOI_PREFIX = "10.48550/arxiv."  # the DataCite DOI arXiv registers for every paper
+
+
+def published_doi_from_url(url: str) -> str | None:
+    """The DOI a doi.org link names, unless it is arXiv's own (a preprint, not a publication)."""
+    m = _DOI_LINK.search(url)
+    if m is None or m.group("doi").lower().startswith(ARXIV_DOI_PREFIX):
+        return None
+    return m.group("doi").rstrip(".,;)")
 
 
 def same_url(a: str, b: str) -> bool:

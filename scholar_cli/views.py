@@ -10,6 +10,7 @@ from typing import Any
 
 from scholar_cli.errors import UsageError
 from scholar_cli.grammar import MARKER_KINDS
+from scholar_cli.ids import published_doi_from_url
 from scholar_cli.models import (
     ArxivRecord,
     CitationRecord,
@@ -259,15 +260,13 @@ def citation_cells(p: Paper, records: Records) -> dict[str, Any]:
 
 
 CITATION_NAMES = {"openalex": "OpenAlex", "semanticscholar": "Semantic Scholar"}
-_DOI_LINK = re.compile(r"(?:doi\.org/|^doi:)(?P<doi>10\.\d{4,9}/\S+)", re.IGNORECASE)
 
 
 def paper_doi(paper: Paper) -> str | None:
     """The DOI of a published version the page links (doi.org/10.…), never arXiv's own."""
     for link in paper.links:
-        m = _DOI_LINK.search(link.url)
-        if m and not m.group("doi").lower().startswith("10.48550/"):
-            return m.group("doi").rstrip(".,;)")
+        if (doi := published_doi_from_url(link.url)) is not None:
+            return doi
     return None
 
 

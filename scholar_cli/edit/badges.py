@@ -21,11 +21,13 @@ from scholar_cli.views import Records
 __all__ = [
     "BADGE_MODES",
     "BadgeMode",
+    "escape_badge_text",
     "format_count",
     "renamed_repos",
     "repo_of_badge",
     "rewrite_badges",
     "rewrite_repo_links",
+    "split_badge_content",
     "star_counts",
     "static_badge_url",
 ]
@@ -35,12 +37,12 @@ _MD_BACKSLASH = re.compile(r"\\([!-/:-@\[-`{-~])")  # CommonMark: any ASCII punc
 STAR = "★"
 
 
-def _escape_badge_text(text: str) -> str:
+def escape_badge_text(text: str) -> str:
     """shields' path escaping: `-` and `_` are separators, so literal ones are doubled."""
     return text.replace("-", "--").replace("_", "__").replace(" ", "_")
 
 
-def _split_badge_content(content: str) -> list[str]:
+def split_badge_content(content: str) -> list[str]:
     """`stars-1.2k-blue` -> ["stars", "1.2k", "blue"], with `--` kept as part of a field."""
     parts: list[str] = []
     current: list[str] = []
@@ -74,7 +76,7 @@ def static_badge_url(old_url: str, count: int, repo: str | None = None) -> str:
     so a later run still knows which repository the static badge counts.
     Raises ValueError for a URL that is neither.
     """
-    message = _escape_badge_text(format_count(count))
+    message = escape_badge_text(format_count(count))
     kind, _repo = classify_badge(old_url)
     parts = urlsplit(old_url)
     query = parts.query
@@ -100,7 +102,7 @@ def static_badge_url(old_url: str, count: int, repo: str | None = None) -> str:
         # A trailing segment after the content (rare) is left as it is.
         slash = old_url.find("/", start, end)
         content_end = slash if slash >= 0 else end
-        fields = _split_badge_content(old_url[start:content_end])
+        fields = split_badge_content(old_url[start:content_end])
         if len(fields) != 3:
             raise ValueError(f"static badge is not label-message-color: {old_url}")
         fields[1] = message

@@ -12,9 +12,10 @@ import bisect
 import json
 import re
 from collections.abc import Iterable
-from urllib.parse import unquote, urlsplit
 
+from scholar_cli.edit.badges import escape_badge_text, split_badge_content
 from scholar_cli.grammar import format_count
+from scholar_cli.ids import is_shields_url, static_badge_label
 from scholar_cli.models import Badge, Page, Paper
 from scholar_cli.views import Records
 
@@ -27,14 +28,8 @@ _STATIC = re.compile(r"/badge/(?P<content>[^/?#]+)")
 
 def is_citation_badge(url: str) -> bool:
     """A static shields.io badge whose label is citations, citation, cited or cited by."""
-    parts = urlsplit(url.strip())
-    if parts.hostname not in ("img.shields.io", "shields.io"):
-        return False
-    m = _STATIC.search(parts.path)
-    if m is None:
-        return False
-    label = unquote(m.group("content")).split("-", 1)[0].replace("_", " ").strip().lower()
-    return label in _LABELS
+    label = static_badge_label(url) if is_shields_url(url) else None
+    return label is not None and label.replace("_", " ").strip() in _LABELS
 
 
 def _owner(badge: Badge, papers: list[Paper], starts: list[int]) -> Paper | None:
@@ -84,31 +79,11 @@ def _with_message(span: str, message: str) -> str | None:
     m = _STATIC.search(span)
     if m is None:
         return None
-    fields = _split(m.group("content"))
+    fields = split_badge_content(m.group("content"))
     if len(fields) != 3:
         return None
-    fields[1] = message.replace("-", "--").replace("_", "__").replace(" ", "_")
+    fields[1] = escape_badge_text(message)
     return span[: m.start("content")] + "-".join(fields) + span[m.end("content") :]
-
-
-def _split(content: str) -> list[str]:
-    """shields' `label-message-color`, where `--` and `__` are literal `-` and `_`."""
-    parts: list[str] = []
-    current = ""
-    i = 0
-    while i < len(content):
-        if content.startswith("--", i):
-            current += "--"
-            i += 2
-        elif content[i] == "-":
-            parts.append(current)
-            current = ""
-            i += 1
-        else:
-            current += content[i]
-            i += 1
-    parts.append(current)
-    return parts
 
 
 def endpoint_json(total: int) -> bytes:

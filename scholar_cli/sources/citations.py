@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import time
 from dataclasses import dataclass
 from functools import partial
@@ -35,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from scholar_cli import defaults
 from scholar_cli.errors import ConfigError
-from scholar_cli.ids import base_arxiv_id
+from scholar_cli.ids import ARXIV_DOI_PREFIX, DOI_RE, base_arxiv_id
 from scholar_cli.models import CitationRecord, Fetched
 from scholar_cli.sources import openalex, semanticscholar
 from scholar_cli.sources.options import (
@@ -58,7 +57,6 @@ if TYPE_CHECKING:
     from scholar_cli.sources.store import RecordStore, StoredRecord
 
 # A DOI as a page writes one; `|` and `,` would split OpenAlex's filter, so they are refused.
-_DOI = re.compile(r"10\.\d{4,9}/[^\s|,]+")
 
 
 class CitationService(Protocol):
@@ -286,11 +284,11 @@ def _parse(query: CitationQuery) -> tuple[str | None, str | None] | None:
     if query.arxiv_id and arxiv_id is None:
         return None
     doi = openalex.bare_doi(query.doi).removeprefix("doi:") if query.doi else None
-    if doi is not None and not _DOI.fullmatch(doi):
+    if doi is not None and not DOI_RE.fullmatch(doi):
         return None
-    if doi is not None and doi.startswith(openalex.ARXIV_DOI_PREFIX):
+    if doi is not None and doi.startswith(ARXIV_DOI_PREFIX):
         # arXiv's own DOI is the preprint, not a published version.
-        from_doi = base_arxiv_id(doi.removeprefix(openalex.ARXIV_DOI_PREFIX))
+        from_doi = base_arxiv_id(doi.removeprefix(ARXIV_DOI_PREFIX))
         if from_doi is None or (arxiv_id is not None and arxiv_id != from_doi):
             return None
         arxiv_id, doi = from_doi, None

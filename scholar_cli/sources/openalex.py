@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeGuard
 
+from scholar_cli.ids import ARXIV_DOI_PREFIX
+
 if TYPE_CHECKING:
     import requests
 
@@ -30,7 +32,6 @@ KEY_PARAM: str | None = "api_key"
 KEY_HEADER: str | None = None
 # OpenAlex's cap on values OR-ed in one filter, and on works in one page.
 BATCH_LIMIT = 100
-ARXIV_DOI_PREFIX = "10.48550/arxiv."
 DOI_URL_PREFIXES = ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/")
 
 
