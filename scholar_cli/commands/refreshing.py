@@ -91,9 +91,10 @@ def _plan(
         cited,
     )
     warnings += badge_warnings
-    new = render_blocks(
-        badged.decode("utf-8"), page, records, page_path, outcome.missing(), warnings
-    ).encode("utf-8")
+    missing = outcome.missing()
+    new = render_blocks(badged.decode("utf-8"), page, records, page_path, missing, warnings).encode(
+        "utf-8"
+    )
     files: list[_File] = []
     if settings.data is not None:
         data, old = settings.data, _read(settings.data)
@@ -107,7 +108,7 @@ def _plan(
     if settings.citations_json is not None and records.citation_source is not None:
         path, old = settings.citations_json, _read(settings.citations_json)
         total = total_citations(page.papers, records)
-        if outcome.missing() & {p.arxiv.id for p in page.papers if p.arxiv}:
+        if missing & {p.arxiv.id for p in page.papers if p.arxiv}:
             # A paper whose count was never had would make the total too small.
             warnings.append(f"{path}: kept as it was (some citation counts could not be fetched)")
         elif total is None:

@@ -111,7 +111,12 @@ def _pool_classes(api_key: ApiKey) -> dict[str, type[HTTPConnectionPool]]:
         if applies and api_key.header is not None:
             connection.putheader(api_key.header, api_key.key)
 
-    class KeyedHTTPConnection(HTTPConnection):
+    class Keyed:
+        """Mixed in before urllib3's connection class: the key goes on as the request line
+        is written, for the connection's own scheme."""
+
+        scheme = "http"
+
         def putrequest(
             self,
             method: str,
@@ -120,26 +125,17 @@ def _pool_classes(api_key: ApiKey) -> dict[str, type[HTTPConnectionPool]]:
             skip_accept_encoding: bool = False,
         ) -> None:
             def send(method: str, url: str) -> None:
-                super(KeyedHTTPConnection, self).putrequest(
+                super(Keyed, self).putrequest(  # type: ignore[misc]
                     method, url, skip_host, skip_accept_encoding
                 )
 
-            put(self, "http", method, url, send)
+            put(self, self.scheme, method, url, send)  # type: ignore[arg-type]
 
-    class KeyedHTTPSConnection(HTTPSConnection):
-        def putrequest(
-            self,
-            method: str,
-            url: str,
-            skip_host: bool = False,
-            skip_accept_encoding: bool = False,
-        ) -> None:
-            def send(method: str, url: str) -> None:
-                super(KeyedHTTPSConnection, self).putrequest(
-                    method, url, skip_host, skip_accept_encoding
-                )
+    class KeyedHTTPConnection(Keyed, HTTPConnection):
+        scheme = "http"
 
-            put(self, "https", method, url, send)
+    class KeyedHTTPSConnection(Keyed, HTTPSConnection):
+        scheme = "https"
 
     class KeyedHTTPConnectionPool(HTTPConnectionPool):
         ConnectionCls = KeyedHTTPConnection
