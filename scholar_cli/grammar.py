@@ -8,7 +8,6 @@ grammar (arXiv ids, hosts, GitHub names, badges) lives beside this in `ids`.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = [
     "FRONT_MATTER_FENCES",
@@ -135,6 +134,11 @@ def format_count(n: int) -> str:
     and `Math.round` rounds half-up (999.5 → 1000 → "1M").
     """
     abs_n = abs(n)
+    if abs_n < 1000:
+        return str(n)
+    # Here, not at the top: most commands print no count over 999 and decimal costs 2 ms.
+    from decimal import ROUND_HALF_UP, Decimal
+
     sign = "-" if n < 0 else ""
     for i in range(len(_PREFIXES) - 1, -1, -1):
         limit = 1000 ** (i + 1)
