@@ -104,6 +104,7 @@ VALUES = [
     "\"a\\\"b\"", "\"a\\nb\"", "'s'", "'it''s'", "'s' # c", "''", "\"\"", "[a, b]", "{a: b}",
     "&a x", "*a", "!!str x", "|", ">", "%x", "@x", "`x`", "é ü 中文", "x\ty", "# c", "\"open",
     "'open", "<font color=\"#828282\">A</font>", "a, b", "x  ", "'x'  ", "\u00a0x", "x\u0085y",
+    "x\x7fy", "x\ufeffy", "x\x1by", "\U0001f600 emoji",
 ]  # fmt: skip
 KEYS = ["a", "title", "redirect_from", "b-c", "d_e", "2020", "my key", "a", "Title"]
 
