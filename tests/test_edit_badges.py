@@ -361,3 +361,91 @@ def test_spans_from_other_bytes_are_refused() -> None:
     shifted = b"one more line\n" + data
     with pytest.raises(ValueError, match="line 8: badge span does not hold"):
         rewrite_badges(shifted, badges, STARS, "static")
+
+
+# --- badges inside a link that is not their repository's --------------------------------------
+
+TITLE_LINK_PAGE = """\
+## Publications
+
+- [![Star](https://img.shields.io/github/stars/jdoe/vit-split.svg?style=social&label=Star) <br> ViT-Split: Efficient Splitting Heads](https://arxiv.org/abs/2506.03433)
+  Jane Doe, John Roe. CVPR 2025.
+"""
+
+
+def rewrite_twice(tmp_path: Path, text: str, mode: str) -> list[tuple[bytes, list[str], str]]:
+    """Two refreshes in `mode` (1234 then 99 stars); each time the page bytes, the warnings,
+    and what the page reads as afterwards (badge repos and paper titles)."""
+    page_path = tmp_path / "about.md"
+    page_path.write_text(text, encoding="utf-8")
+    out = []
+    for count in (1234, 99):
+        page = parse_page(page_path)
+        repos = {b.repo for b in page.badges if b.repo}
+        new, warnings = rewrite_badges(
+            page_path.read_bytes(),
+            page.badges,
+            dict.fromkeys(repos, count),
+            mode,  # type: ignore[arg-type]
+        )
+        page_path.write_bytes(new)
+        after = parse_page(page_path)
+        read = f"{sorted(b.repo or '' for b in after.badges)} {[p.title for p in after.papers]}"
+        out.append((new, warnings, read))
+    return out
+
+
+@pytest.mark.parametrize("mode", ["static", "text"])
+def test_a_badge_in_a_papers_title_link_records_its_repository_and_stays_a_picture(
+    tmp_path: Path, mode: str
+) -> None:
+    # The link around the badge is the paper's, so it cannot say which repository the badge
+    # counts: the static badge records it (`link=`). Text inside the title link would need a
+    # link of its own, and links do not nest, so in text mode the badge stays a picture too.
+    runs = rewrite_twice(tmp_path, TITLE_LINK_PAGE, mode)
+    first, second = runs[0][0].decode(), runs[1][0].decode()
+    assert (
+        "[![Star](https://img.shields.io/badge/stars-1.2k-informational?style=social&label=Star"
+        "&logo=github&link=https://github.com/jdoe/vit-split) <br> ViT-Split: Efficient "
+        "Splitting Heads](https://arxiv.org/abs/2506.03433)"
+    ) in first
+    assert "stars-99-informational" in second and "link=https://github.com/jdoe/vit-split" in second
+    for _new, warnings, read in runs:
+        assert warnings == []
+        assert read == "['jdoe/vit-split'] ['ViT-Split: Efficient Splitting Heads']"
+
+
+def test_a_text_badge_on_its_own_line_inside_an_html_link_is_read_and_redrawn(
+    tmp_path: Path,
+) -> None:
+    page = """\
+## Projects
+
+<div class="links">
+  <a href="https://github.com/jdoe/idea" class="button">
+    <img src="https://img.shields.io/github/stars/jdoe/idea?style=social" alt="GitHub Stars">
+  </a>
+</div>
+"""
+    runs = rewrite_twice(tmp_path, page, "text")
+    assert runs[0][0].decode() == page.replace(
+        '<img src="https://img.shields.io/github/stars/jdoe/idea?style=social" alt="GitHub Stars">',
+        "★ 1.2k",
+    )
+    assert runs[1][0].decode() == page.replace(
+        '<img src="https://img.shields.io/github/stars/jdoe/idea?style=social" alt="GitHub Stars">',
+        "★ 99",
+    )
+    assert [read for _n, _w, read in runs] == ["['jdoe/idea'] []", "['jdoe/idea'] []"]
+
+
+def test_a_static_badges_own_link_names_its_repository_over_the_link_around_it(
+    tmp_path: Path,
+) -> None:
+    page_path = tmp_path / "about.md"
+    page_path.write_text(
+        "## Projects\n\n**Tool** [![stars](https://img.shields.io/badge/stars-12-blue"
+        "?link=https://github.com/jdoe/tool)](https://github.com/jdoe/other)\n",
+        encoding="utf-8",
+    )
+    assert [b.repo for b in parse_page(page_path).badges] == ["jdoe/tool"]

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from scholar_cli.config import BADGE_MODES, BadgeMode
 from scholar_cli.grammar import IMAGE_MARKUP, REFERENCE_DEFINITION, SRC_ATTR, format_count
-from scholar_cli.ids import classify_badge, repo_of_badge
+from scholar_cli.ids import classify_badge, github_repo_from_url, repo_of_badge
 from scholar_cli.models import Badge, Page, RepoStats
 from scholar_cli.views import Records
 
@@ -278,9 +278,13 @@ def _redraw(span: str, badge: Badge, count: int, mode: BadgeMode, repo: str) -> 
     if located is None or unquote(old_url.strip()) != unquote(badge.url.strip()):
         # Spans from a parse of other bytes would cut the page at the wrong places.
         raise ValueError(f"line {badge.line}: badge span does not hold {badge.url}")
-    # A link around the image already names the repository; only a bare badge records it.
-    link_repo = None if badge.link else repo
-    if mode == "text" and badge.syntax != "reference":  # a definition line holds a URL only
+    # A link to the repository around the image already names it; a bare badge, or one inside
+    # a link to something else (a paper's title link), records it itself.
+    linked = badge.link is not None and _links_to(badge.link, repo)
+    link_repo = None if linked else repo
+    # Text inside another link could not carry its own (links do not nest): such a badge, and
+    # a reference definition (a URL only), stays a picture.
+    if mode == "text" and badge.syntax != "reference" and (badge.link is None or linked):
         return _text_badge(count, link_repo, badge.syntax)
     try:
         new_url = static_badge_url(old_url, count, link_repo)
@@ -291,6 +295,11 @@ def _redraw(span: str, badge: Badge, count: int, mode: BadgeMode, repo: str) -> 
     start, end = located
     quote = span[start - 1] if start > 0 and span[start - 1] in "\"'" else ""
     return span[:start] + _encode_like(raw, new_url, badge.syntax, quote) + span[end:]
+
+
+def _links_to(href: str, repo: str) -> bool:
+    linked = github_repo_from_url(href)
+    return linked is not None and linked.lower() == repo.lower()
 
 
 def rewrite_repo_links(data: bytes, renames: Mapping[str, str]) -> bytes:

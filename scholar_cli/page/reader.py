@@ -244,9 +244,10 @@ def _locate_badges(source: Source, text: str, images: list[Image]) -> list[tuple
         kind: BadgeKind
         kind, repo = ("text-stars", link_repo) if image.text else classify_badge(image.src)
         if kind == "static-stars":
-            # The link around it, else the `link=` a refresh added to a badge that had none.
+            # Its own `link=` (a refresh adds one when no link around it names the repository:
+            # a bare badge, or one inside a paper's title link), else the link around it.
             query_link = dict(parse_qsl(urlsplit(image.src).query)).get("link", "")
-            repo = link_repo or github_repo_from_url(query_link)
+            repo = github_repo_from_url(query_link) or link_repo
         badges.append(
             (
                 image,

@@ -215,7 +215,10 @@ class _Walker(HTMLParser):
         for text, _alts in self._link_text:
             text.append(data)
         if self._hrefs and self._hrefs[-1] and STAR_TEXT.fullmatch(data.strip()):
-            star = Image("", data.strip(), self._hrefs[-1], self._line(), data.strip())
+            # The line the star itself is on: in `<a …>⏎  ★ 1.2k⏎</a>` the data starts on the
+            # anchor's line, and the badge's bytes are looked for on the badge's own line.
+            line = self._line() + data[: len(data) - len(data.lstrip())].count("\n")
+            star = Image("", data.strip(), self._hrefs[-1], line, data.strip())
             self.result.images.append(star)
             if self._entry is not None:
                 self._entry.images.append(star)
