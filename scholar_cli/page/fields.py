@@ -20,6 +20,16 @@ from scholar_cli.ids import (
 from scholar_cli.models import Author, Badge, Link, NewsItem, Paper, Project
 from scholar_cli.page.entries import RawEntry, Seg, _slice, line_text
 from scholar_cli.page.names import _is_author_line, _leading_authors, parse_authors
+from scholar_cli.page.notpapers import (
+    LEGEND,
+    NOTE_START,
+    PATENT,
+    SPELLED_VENUE,
+    YEAR_LABEL,
+    is_legend,
+    is_long_prose,
+    is_prose,
+)
 from scholar_cli.page.sections import LEAD_TAG
 from scholar_cli.page.titles import (
     _GENERIC_LABELS,
@@ -104,16 +114,6 @@ def years_in(text: str) -> tuple[int, ...]:
     return tuple(sorted({int(y) for y in _YEAR_RE.findall(strip_arxiv_ids(text))}))
 
 
-# Lines that tell something about the paper above them, never a paper of their own.
-_NOTE_START = re.compile(
-    r"^\W*(?:winner|featured|finalist|runner[- ]up|(?:second|third) place|honou?rable mention|"
-    r"nominated|nominee|media coverage|press coverage|covered by|highlighted|also appeared|"
-    r"see also|previously titled|former(?:ly)? title|equal contribution|corresponding author|"
-    r"(?:\*|†|‡|#)\s*(?:denotes|indicates|equal|corresponding))\b",
-    re.IGNORECASE,
-)
-
-
 _DATE_ONLY = re.compile(
     rf"[\[(]?\s*(?:(?:{_MONTHS})\.?\s+)?(?:19|20)\d\d(?:[-/.]\d{{1,2}}){{0,2}}\s*[\])]?[:.]?",
     re.IGNORECASE,
@@ -163,54 +163,6 @@ def _take_venue_tags(lines: list[list[Seg]]) -> tuple[list[list[Seg]], list[str]
     return [line for line in out if any(seg.text.strip() for seg in line)], tags
 
 
-# A short line that explains the marks, or points elsewhere, is not a paper.
-_LEGEND = re.compile(
-    r"^\W*(?:\w+ )?(?:legend|note|notes|remark)\s*:|equal(?:ly)? contribut|"
-    r"contributed equally|co-?first author|corresponding author|joint first|"
-    r"[*†‡#]\W{0,3}(?:denotes?|indicates?|means?)\b|"
-    r"\b(?:denotes?|indicates?)\s+(?:equal|corresponding|co-?first|joint|student|intern)|"
-    r"(?:full|complete|whole) (?:publication )?list|"
-    r"google scholar|dblp|semantic scholar|curriculum vitae|\b(?:my|full|complete) cv\b|"
-    r"you can find|can be found|\b(?:see|find|visit) (?:my|our)\b|"
-    r"^\W*(?:over |more than |about )?\d{1,3}\+?\s+(?:more\s+)?"
-    r"(?:papers?|publications?|articles?)\b",
-    re.IGNORECASE,
-)
-# "(under review)" alone, with no title beside it.
-_STATUS_ONLY = re.compile(
-    r"^\W*(?:under review|in preparation|submitted|in submission|to appear)\W*$", re.IGNORECASE
-)
-
-
-# Words one of the legend patterns needs; most entries have none, and `in` is cheap.
-_LEGEND_KEYS = (
-    "legend", "note", "remark", "equal", "contribut", "author", "joint", "denot", "indicat",
-    "list", "scholar", "dblp", "vita", "cv", "find", "found", "see", "visit", "review",
-    "preparation", "paper", "publication", "article", "record", "available",
-)  # fmt: skip
-
-
-def _is_legend(text: str) -> bool:
-    lower = text.lower()
-    if not any(key in lower for key in _LEGEND_KEYS):
-        return False
-    if _LEGEND_LABEL.match(text) or _STATUS_ONLY.match(text):
-        return True  # "**Access legend:** 🔓 public · 🔒 private", however long it runs
-    words = len(text.split())
-    if words <= 40 and _ELSEWHERE.search(text):
-        return True  # "A complete list … is available on my Google Scholar page, or my CV."
-    return words <= 20 and _LEGEND.search(text) is not None
-
-
-_ELSEWHERE = re.compile(
-    r"(?:full|complete|whole) (?:list|publication list|record)|available (?:on|at|from) my",
-    re.IGNORECASE,
-)
-
-
-_LEGEND_LABEL = re.compile(r"^\W*(?:\w+ )?(?:legend|note|notes|remark)\s*:", re.IGNORECASE)
-
-
 _QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'", "‘": "’", "«": "»", "„": "“"}
 
 
@@ -226,27 +178,9 @@ def _unquote(title: str) -> str:
 
 _ANNOTATION = re.compile(r"\s*[(\[](?P<note>[^()\[\]]{1,40})[)\]]\s*$")
 # ", Jane Doe, Bo Li, Chen Wei": names in a row after commas, as author lists have.
-_NAME_RUN = re.compile(r"(?:,\s*(?:and\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w.'’-]*){1,2}){3,}")
 _WITH_COAUTHORS = re.compile(
     r"\s*\((?:joint\s+)?(?:with|w/)\s+(?P<names>[^()]+)\)\s*$", re.IGNORECASE
 )
-
-
-def _is_prose(text: str) -> bool:
-    """Running text rather than a title: long, more than one sentence, or a sentence of more
-    than a dozen words ending in a full stop; never a line that lists names like a citation."""
-    if _NAME_RUN.search(text):
-        return False
-    words = len(text.split())
-    sentence = words >= 8 and text.rstrip().endswith((".", ":"))
-    return words > 30 or sentence or len(re.findall(r"[a-z]{2}[.!?]\s+[A-Z]", text)) >= 1
-
-
-def _is_long_prose(text: str) -> bool:
-    """A paragraph of running text (links to papers in it or not), not one paper: over sixty
-    words in more than one sentence, or over 120 words."""
-    words = len(text.split())
-    return words > 120 or (words > 60 and len(re.findall(r"[a-z]{3}[.!?]\s+[A-Z]", text)) >= 2)
 
 
 def _entry_texts(entry: RawEntry) -> tuple[str, str]:
@@ -289,7 +223,12 @@ def is_continuation(entry: RawEntry, prev: RawEntry) -> bool:
     if len(lines) == 1 and _is_author_line(text):
         return True
     prev_text = " ".join(line_text(line) for line in prev.lines)
-    short = len(text.split()) <= 12
+    count = len(text.split())
+    # A venue spelled out names its year: "The IEEE/CVF Conference on Computer Vision and
+    # Pattern Recognition (CVPR 2026) Main Conference" is one line of prev's paper.
+    short = count <= 12 or (
+        count <= 24 and bool(years_in(text)) and bool(SPELLED_VENUE.search(text))
+    )
     return short and not years_in(prev_text) and (bool(years_in(text)) or _is_venue_like(text))
 
 
@@ -311,8 +250,8 @@ def to_paper(entry: RawEntry) -> Paper | str:
     # (The cheap tests first: most entries link a paper or a title and are no legend.)
     if (
         not any(link_ids)
-        and not any(_is_title_link(link.label) and not _LEGEND.search(link.label) for link in links)
-        and (_is_legend(text) and not arxiv_ids_in_text(text))
+        and not any(_is_title_link(link.label) and not LEGEND.search(link.label) for link in links)
+        and (is_legend(text) and not arxiv_ids_in_text(text))
     ):
         return "a legend or note, not a paper"
     if entry.links and all(link.url.startswith("#") for link, _line in entry.links):
@@ -328,6 +267,15 @@ def to_paper(entry: RawEntry) -> Paper | str:
         and len(shown.split()) <= 10
     ):
         return "a caption in italics, not a paper"
+    plain = " ".join(shown.split())
+    if not links and YEAR_LABEL.fullmatch(plain):
+        return "a year label (it heads the papers after it), not a paper"
+    if (
+        not links
+        and plain.endswith((":", "："))
+        and sum(1 for line in entry.lines if line_text(line).strip()) == 1
+    ):
+        return "a line that leads into what follows (it ends with a colon), not a paper"
     lines, tags = _take_venue_tags(entry.lines)
     found = _find_title(lines)
     if found is None:
@@ -387,14 +335,19 @@ def to_paper(entry: RawEntry) -> Paper | str:
         and arxiv is None
         and _is_plain(lines, title_index)
         and (sum(1 for line in lines if line_text(line)) == 1 or not links)
-        and _is_prose(shown)
+        and is_prose(shown)
         # a bold name makes it a citation, however it ends
         and not any(_is_listed_name(ln, j, k) for ln in lines for j, k in _bold_runs(ln))
     ):
         return "a sentence, not a paper (no title markup, year or arXiv id)"
-    if entry.tag == "p" and _is_long_prose(shown):
+    if entry.tag == "p" and is_long_prose(shown):
         return "prose, not a paper (several sentences of running text)"
-    if _NOTE_START.match(text) and arxiv is None:
+    if not (authors or years or links or arxiv) and len(venue.split()) > 40:
+        # "**Google Geo HD Map**" and a paragraph on the work: a job or project described.
+        return "a description, not a paper (no authors, year, link or arXiv id)"
+    if PATENT.match(title):
+        return "a patent, not a paper"
+    if NOTE_START.match(text) and arxiv is None:
         return "a note about the paper above (award, coverage, legend)"
     return Paper(
         line=entry.line,

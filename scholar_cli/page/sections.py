@@ -136,7 +136,8 @@ _SECTION_WORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
         ),
     ),
     ("news", ("news", "update", "announcement", "what's new", "whats new")),
-    ("papers", ("research", "journal", "conference", "workshop", "selected work")),
+    # "research" but not "Researcher": a role ("Robotics Researcher") lists no papers.
+    ("papers", (r"research(?!er)", "journal", "conference", "workshop", "selected work")),
 )
 
 
@@ -160,15 +161,22 @@ _TOPIC_RE = re.compile(r"(?<![\w])(?:focus|areas?\b|direction|overview|topics?\b
 LEAD_TAG = re.compile(r"^\s*(?:[\[(【]\s*(?P<tag>[^\[\]()【】]{1,40}?)\s*[\])】])\s*[:\-–—|]?\s*")
 
 
-def _is_paper_heading(text: str, has_links: bool) -> bool:
+def _is_paper_heading(text: str, has_links: bool, whole_link: bool = False) -> bool:
     """A sub-heading that names a paper rather than a group of them: it links somewhere or opens
-    with a venue tag ("[ICML'24] Effects of …"), and reads like a title, not "2024" or a topic."""
+    with a venue tag ("[ICML'24] Effects of …"), and reads like a title, not "2024" or a topic.
+
+    A heading that is one link from end to end (`<h3><a href=…>MACIM: Multi-Agent
+    Collaborative …</a></h3>`) is a title even when a word of it could name a section
+    ("Collaborative", "Code", "Team"), unless it names publications or news."""
     words = text.split()
     if len(words) < 4 or _TOPIC_RE.search(text.lower()):
         return False
     if LEAD_TAG.match(text):
         return True
-    return has_links and section_kind(text) is None
+    if not has_links:
+        return False
+    kind = section_kind(text)
+    return kind is None or (whole_link and kind not in ("papers", "news"))
 
 
 def section_kind(

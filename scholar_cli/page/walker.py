@@ -282,7 +282,12 @@ class _Walker(HTMLParser):
                 self._heading_item = False
                 self._bold = max(0, self._bold - 1)
                 entry = self._entry
-                if entry is not None and _is_paper_heading(heading, bool(entry.links)):
+                whole_link = (
+                    entry is not None
+                    and len(entry.links) == 1
+                    and " ".join(entry.links[0][0].label.split()) == heading
+                )
+                if entry is not None and _is_paper_heading(heading, bool(entry.links), whole_link):
                     self.finish_entry()
                     return
                 self._entry, self._nodes, self._root = None, [], None
