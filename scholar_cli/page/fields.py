@@ -289,7 +289,8 @@ def to_paper(entry: RawEntry) -> Paper | str:
     if award is not None and _is_venue_like(award.group("note")):
         # "***Title*** **(Highlight)**": two bold runs side by side, the second an award.
         tags.append(award.group("note"))
-        title = title[: award.start()].rstrip()
+        # "Title. (ICML 2025)": the full stop ended the title before the tag.
+        title = title[: award.start()].rstrip().rstrip(".,;")
     coauthors = _WITH_COAUTHORS.search(title)
     if coauthors is not None:
         # "Title (with Jane Doe and Bo Li)": the co-authors, as economists write them.
@@ -315,6 +316,14 @@ def to_paper(entry: RawEntry) -> Paper | str:
             authors = parse_authors(names)
             if line_text(after):
                 text_lines.insert(0, after)
+        else:
+            # "**Title**, ICML 2024\" then the authors on a line of their own.
+            at = next(
+                (i for i, ln in enumerate(text_lines[1:], 1) if _is_author_line(line_text(ln))),
+                None,
+            )
+            if at is not None:
+                authors = parse_authors(text_lines.pop(at))
     if not authors and coauthors is not None:
         authors = parse_authors([Seg(coauthors.group("names"), False, None)])
     venue = " ".join(line_text(line) for line in text_lines).strip(_JOINERS).strip()

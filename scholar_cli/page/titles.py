@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from scholar_cli.grammar import NAME_PARTICLES
 from scholar_cli.page.entries import STAR_TEXT, Seg, _slice, line_text
 from scholar_cli.page.names import (
     _AUTHOR_SPLIT_RE,
@@ -46,9 +47,17 @@ def _is_listed_name(line: list[Seg], j: int, k: int) -> bool:
     text = "".join(seg.text for seg in line[j:k]).strip()
     if ":" in text or len(text.split()) > 5:
         return False  # "ZO2: Scalable …" is a title however it is punctuated around
+    if any(_is_lower_word(word) for word in text.split()):
+        return False  # "**All-in-one simulation-based inference**, ICML 2024": no one's name
     if _CITED_NAME.fullmatch(text) or _CITED_YEAR.match(after):
         return True  # "**Quispe-Salazar, E.** (2026). Title." names the author
     return before.endswith((",", " and", "&")) or after.startswith((",", "and ", "&"))
+
+
+def _is_lower_word(word: str) -> bool:
+    """A word no name has: Latin letters starting lower case, not a particle ("van", "de")."""
+    bare = word.strip(".,;()'’")
+    return len(bare) > 2 and bare.isascii() and bare[0].islower() and bare not in NAME_PARTICLES
 
 
 # A name as citations write it: "Quispe-Salazar, E.", "Doe, J. R.", "van Dam, A.-M."
