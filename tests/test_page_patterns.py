@@ -239,7 +239,7 @@ READER_SOURCES = (
     "models.py",
     "normalize.py",
 )
-READER_DIGEST = {23: "4c2993c76ae9428b"}
+READER_DIGEST = {25: "c79c236de6e309e5"}
 
 
 def test_reader_changes_bump_the_parsed_page_schema() -> None:
@@ -384,10 +384,42 @@ def test_holdout_rules_read_exactly(tmp_path: Path) -> None:
             "Main Conference",
             (2026,),
         ),
-        (17, "Older Work on Mapping", "NAACL, 2019. Ana Lee", (2019,)),
+        (17, "Older Work on Mapping", "NAACL, 2019", (2019,)),
     ]
     reasons = {s.line: s.reason for s in page.skipped}
     assert reasons[15] == "a year label (it heads the papers after it), not a paper"
     assert reasons[19] == "a patent, not a paper"
     assert reasons[22] == "a description, not a paper (no authors, year, link or arXiv id)"
     assert reasons[25] == "a line that leads into what follows (it ends with a colon), not a paper"
+
+
+def test_headings_in_chinese_japanese_and_korean_name_their_kind() -> None:
+    from scholar_cli.page.sections import section_kind
+
+    headings = {
+        "# 论文": "papers", "## 发表论文": "papers", "## 预印本": "papers", "## 業績": "papers",
+        "## 論文": "papers", "## 논문": "papers", "# 项目": "projects",
+        "## プロジェクト": "projects", "# 最新动态": "news", "## お知らせ": "news",
+        "## 뉴스": "news", "# 教育背景": "other", "# 荣誉奖励": "other", "# 学术服务": "other",
+        "## 경력": "other", "# 张三": None,
+    }  # fmt: skip
+    assert {h: section_kind(h.lstrip("# ")) for h in headings} == headings
+
+
+def test_venue_words_under_a_service_section_are_venues_served(tmp_path: Path) -> None:
+    page_path = tmp_path / "about.md"
+    page_path.write_text(
+        "# Publications\n\n## Conferences\n\n- **A Paper Title Here**, ICML 2024. Ana Lee.\n\n"
+        "# Professional Services\n\n## Conferences\n\n- Reviewer of ICML 2025\n\n"
+        "## Journals\n\n- Reviewer: IEEE TPAMI\n",
+        encoding="utf-8",
+    )
+    page = parse_page(page_path)
+    assert [(s.name, s.kind) for s in page.sections] == [
+        ("Publications", "papers"),
+        ("Conferences", "papers"),
+        ("Professional Services", "other"),
+        ("Conferences", "other"),
+        ("Journals", "other"),
+    ]
+    assert [p.title for p in page.papers] == ["A Paper Title Here"]

@@ -141,8 +141,39 @@ _SECTION_WORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
 )
 
 
+# The same kinds in Chinese, Japanese and Korean headings ("# 论文", "## 发表论文", "# 教育背景",
+# "## 業績"): these scripts write words without spaces, so they match anywhere in a heading.
+# The template most researchers fork, AcadHomepage, is as often written in Chinese as in English.
+_CJK_WORDS: dict[SectionKind, tuple[str, ...]] = {
+    "papers": (
+        "论文", "論文", "发表", "發表", "出版物", "著作", "预印本", "預印本", "研究成果", "業績",
+        "논문", "출판",
+    ),
+    "other": (
+        "教育", "学历", "學歷", "学歴", "经历", "經歷", "経歴", "職歴", "荣誉", "榮譽", "获奖",
+        "獲獎", "奖励", "獎勵", "受賞", "服务", "服務", "审稿", "審稿", "实习", "實習", "教学",
+        "教學", "报告", "講演", "演讲", "演講", "专利", "專利", "特許", "简介", "簡介", "关于",
+        "關於", "联系", "聯繫", "兴趣", "興趣", "技能", "学術", "학력", "경력", "수상",
+    ),
+    "projects": (
+        "项目", "項目", "开源", "開源", "软件", "軟體", "代码", "プロジェクト", "프로젝트",
+    ),
+    "news": (
+        "新闻", "新聞", "动态", "動態", "最新", "消息", "ニュース", "お知らせ", "뉴스", "소식",
+    ),
+}  # fmt: skip
 _SECTION_RES: tuple[tuple[SectionKind, re.Pattern[str]], ...] = tuple(
-    (kind, re.compile(r"(?<![\w])(?:" + "|".join(stems) + ")")) for kind, stems in _SECTION_WORDS
+    (
+        kind,
+        re.compile(
+            r"(?<![\w])(?:"
+            + "|".join(stems)
+            + ")"
+            # Folded as headings are (NFKD splits Hangul and kana with voicing marks).
+            + ("|" + "|".join(map(fold_accents, _CJK_WORDS[kind])) if kind in _CJK_WORDS else "")
+        ),
+    )
+    for kind, stems in _SECTION_WORDS
 )
 
 
@@ -177,6 +208,16 @@ def _is_paper_heading(text: str, has_links: bool, whole_link: bool = False) -> b
         return False
     kind = section_kind(text)
     return kind is None or (whole_link and kind not in ("papers", "news"))
+
+
+def names_papers_weakly(heading: str) -> bool:
+    """ "Conferences", "Journals", "Research": words that name papers only where nothing says
+    otherwise; under "Professional Services" they are venues served, not papers."""
+    words = heading_words(heading)
+    weak = _SECTION_RES[-1][1]
+    return weak.search(words) is not None and not any(
+        pattern.search(words) for _kind, pattern in _SECTION_RES[:-1]
+    )
 
 
 def section_kind(

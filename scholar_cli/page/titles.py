@@ -51,7 +51,12 @@ def _is_listed_name(line: list[Seg], j: int, k: int) -> bool:
         return False  # "**All-in-one simulation-based inference**, ICML 2024": no one's name
     if _CITED_NAME.fullmatch(text) or _CITED_YEAR.match(after):
         return True  # "**Quispe-Salazar, E.** (2026). Title." names the author
-    return before.endswith((",", " and", "&")) or after.startswith((",", "and ", "&"))
+    if before.endswith((",", " and", "&")):
+        return True
+    if after.startswith(","):
+        # "**Short Title**, ICML 2024. A. Author": a venue after the comma, not a co-author.
+        return not _is_venue_like(re.split(r"[,.;]", after[1:].strip(), maxsplit=1)[0])
+    return after.startswith(("and ", "&"))
 
 
 def _is_lower_word(word: str) -> bool:

@@ -25,7 +25,7 @@ from scholar_cli.page.elements import (
     _Node,
 )
 from scholar_cli.page.entries import STAR_TEXT, Image, RawEntry, Seg, Walk, line_text
-from scholar_cli.page.sections import _is_paper_heading, section_kind
+from scholar_cli.page.sections import _is_paper_heading, names_papers_weakly, section_kind
 
 # What `scholar refresh` writes between these is its own output, not the owner's entries.
 _MARKER_OPEN = re.compile(r"^\s*scholar:[a-z]+\b")
@@ -305,6 +305,15 @@ class _Walker(HTMLParser):
         inside = self._section is not None and level > self._section[2]
         kind = section_kind(text, self._paper_sections, topic="other" if not inside else None)
         configured = kind == "papers" and section_kind(text) != "papers"
+        if (
+            inside
+            and self._section is not None
+            and self._section[3] != "papers"
+            and kind == "papers"
+            and not configured
+            and names_papers_weakly(text)
+        ):
+            kind = None  # "## Conferences" under "# Professional Services": venues served
         why = "paper_sections in the config" if configured else "heading words"
         if bold_line:
             why = "a bold line standing for a heading"
