@@ -10,7 +10,15 @@ from pathlib import Path
 
 from conftest import ROOT, fixture_page, needs_shared, run, shared_page
 
+from scholar_cli.models import Page
 from scholar_cli.page import READER_SCHEMA, parse_page
+
+
+def read_text(tmp_path: Path, text: str) -> Page:
+    """`text` read as the page `about.md`."""
+    page_path = tmp_path / "about.md"
+    page_path.write_text(text, encoding="utf-8")
+    return parse_page(page_path)
 
 
 def test_rare_patterns_read_exactly() -> None:
@@ -239,7 +247,7 @@ READER_SOURCES = (
     "models.py",
     "normalize.py",
 )
-READER_DIGEST = {25: "c79c236de6e309e5"}
+READER_DIGEST = {27: "010abd01c716508e"}
 
 
 def test_reader_changes_bump_the_parsed_page_schema() -> None:
@@ -372,9 +380,7 @@ def test_holdout_rules_read_exactly(tmp_path: Path) -> None:
     # "Researcher" is a role, not a Research section; a heading that is one link is a title
     # even with "Collaborative" in it; a venue spelled out with its year joins the paper above;
     # year labels, patents, described jobs and a line leading into an image are no papers.
-    page_path = tmp_path / "about.md"
-    page_path.write_text(HOLDOUT_RULES_PAGE, encoding="utf-8")
-    page = parse_page(page_path)
+    page = read_text(tmp_path, HOLDOUT_RULES_PAGE)
     assert [(s.name, s.kind) for s in page.sections] == [("Publications", "papers")]
     assert [(p.line, p.title, p.venue, p.years) for p in page.papers] == [
         (
@@ -407,14 +413,12 @@ def test_headings_in_chinese_japanese_and_korean_name_their_kind() -> None:
 
 
 def test_venue_words_under_a_service_section_are_venues_served(tmp_path: Path) -> None:
-    page_path = tmp_path / "about.md"
-    page_path.write_text(
+    page = read_text(
+        tmp_path,
         "# Publications\n\n## Conferences\n\n- **A Paper Title Here**, ICML 2024. Ana Lee.\n\n"
         "# Professional Services\n\n## Conferences\n\n- Reviewer of ICML 2025\n\n"
         "## Journals\n\n- Reviewer: IEEE TPAMI\n",
-        encoding="utf-8",
     )
-    page = parse_page(page_path)
     assert [(s.name, s.kind) for s in page.sections] == [
         ("Publications", "papers"),
         ("Conferences", "papers"),
@@ -423,3 +427,25 @@ def test_venue_words_under_a_service_section_are_venues_served(tmp_path: Path) -
         ("Journals", "other"),
     ]
     assert [p.title for p in page.papers] == ["A Paper Title Here"]
+
+
+def test_kramdown_reads_markdown_after_a_one_line_html_element(tmp_path: Path) -> None:
+    # kramdown ends an HTML block with the element and reads the rest of the line as a
+    # paragraph of Markdown: the title link, the arXiv link and the star badge are seen. A
+    # "pubtitle" class around a venue is a venue; a line of bracketed keys is a legend.
+    page = read_text(
+        tmp_path,
+        "---\ntitle: About\n---\n\n# Publications\n\n"
+        '<div><b>[CCF] <a href="https://ccf.example/r">China Computer Federation Ranking</a>; '
+        '[CORE] <a href="https://core.example/r">CORE Conference Ranking</a></b></div>\n\n'
+        '- <div class="pubtitle">ACM CCS\'25</div> &nbsp; [C4]<b><a href="https://ex.org/ts">'
+        "TensorShield: Safeguarding Inference with TEE</a></b> <br /> Ana Lee, Bo Chen. <br /> "
+        "[[paper](https://arxiv.org/abs/2505.22735)] "
+        "[![](https://img.shields.io/github/stars/ana/tensorshield?style=social)]"
+        "(https://github.com/ana/tensorshield)\n",
+    )
+    assert [(p.title, str(p.arxiv), p.venue) for p in page.papers] == [
+        ("TensorShield: Safeguarding Inference with TEE", "2505.22735", "ACM CCS'25")
+    ]
+    assert [(b.kind, b.repo, b.line) for b in page.badges] == [("stars", "ana/tensorshield", 9)]
+    assert [s.reason for s in page.skipped] == ["a legend or note, not a paper"]

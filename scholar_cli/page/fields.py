@@ -26,6 +26,7 @@ from scholar_cli.page.notpapers import (
     PATENT,
     SPELLED_VENUE,
     YEAR_LABEL,
+    is_keyed_legend,
     is_legend,
     is_long_prose,
     is_prose,
@@ -131,6 +132,11 @@ def _take_venue_tags(lines: list[list[Seg]]) -> tuple[list[list[Seg]], list[str]
     for line in lines:
         kept = [seg for seg in line if seg.mark not in ("label", "aside")]
         tags += [line_text([seg]) for seg in line if seg.mark == "label" and seg.text.strip()]
+        marked = line_text([seg for seg in kept if seg.mark == "title"])
+        if marked and _is_venue_like(marked):
+            # <div class="pubtitle">ACM CCS'25</div>: a class says title, the words a venue.
+            tags.append(marked)
+            kept = [seg for seg in kept if seg.mark != "title"]
         if kept and any(seg.text.strip() for seg in kept):
             out.append(kept)
     # A line that is only a date ("2025", "Mar 2024") stands beside the entry, as a label.
@@ -253,6 +259,8 @@ def to_paper(entry: RawEntry) -> Paper | str:
         and not any(_is_title_link(link.label) and not LEGEND.search(link.label) for link in links)
         and (is_legend(text) and not arxiv_ids_in_text(text))
     ):
+        return "a legend or note, not a paper"
+    if is_keyed_legend(" ".join(text.split())):
         return "a legend or note, not a paper"
     if entry.links and all(link.url.startswith("#") for link, _line in entry.links):
         loose = "".join(seg.text for line in entry.lines for seg in line if seg.href is None)

@@ -91,8 +91,10 @@ def _load_yaml(path: str, yaml_text: str) -> dict[str, Any]:
 # everything else (nesting, flow collections, anchors, tags, block scalars, escapes, odd
 # characters) to PyYAML's BaseLoader; tests/test_frontmatter.py holds the two equal on every
 # input the quick reading accepts, the corpus' front matter among them.
-_KEY = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(?P<value>.*?))?[ ]*")
-_ITEM = re.compile(r"(?P<indent>[ ]*)-[ ]+(?P<value>.*?)[ ]*")
+# Values are taken whole and stripped in code: a lazy value before `[ ]*` is quadratic on a
+# line of many spaces.
+_KEY = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+(?P<value>.*))?")
+_ITEM = re.compile(r"(?P<indent>[ ]*)-[ ]+(?P<value>.*)")
 # What YAML lets a plain scalar start with, less `-`, `?` and `:` (legal in some positions,
 # rare in front matter, declined rather than reasoned about).
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -114,7 +116,7 @@ def simple_front_matter(text: str) -> dict[str, Any] | None:
         m = _KEY.fullmatch(line)
         if m is None or m["key"] in result:
             return None
-        raw = m["value"]
+        raw = (m["value"] or "").rstrip(" ")
         if raw:
             value = _scalar(raw)
             if value is None:
@@ -134,7 +136,7 @@ def simple_front_matter(text: str) -> dict[str, Any] | None:
                 indent = item["indent"]
             elif item["indent"] != indent:
                 return None
-            scalar = _scalar(item["value"])
+            scalar = _scalar(item["value"].rstrip(" "))
             if scalar is None:
                 return None
             items.append(scalar)

@@ -16,6 +16,16 @@ NOTE_START = re.compile(
     re.IGNORECASE,
 )
 
+# "[CCF] China Computer Federation Ranking; [TH-CPL] Tsinghua …; [CORE] CORE Ranking": keys
+# in brackets, each explained, two or more: what the page's tags mean.
+_KEYED = re.compile(r"\s*\[[^\[\]]{1,15}\]\s*[^\[\]]{3,80}")
+
+
+def is_keyed_legend(text: str) -> bool:
+    pieces = text.rstrip().rstrip(";").split(";")
+    return len(pieces) >= 2 and all(_KEYED.fullmatch(piece.rstrip()) for piece in pieces)
+
+
 # A short line that explains the marks, or points elsewhere, is not a paper.
 LEGEND = re.compile(
     r"^\W*(?:\w+ )?(?:legend|note|notes|remark)\s*:|equal(?:ly)? contribut|"

@@ -12,7 +12,6 @@ import re
 from html.parser import HTMLParser
 
 from scholar_cli.models import Link, Section, SectionKind
-from scholar_cli.page.dialect import VOID_TAGS
 from scholar_cli.page.elements import (
     _ENTRY_TAGS,
     _FALLBACK_TAGS,
@@ -25,6 +24,7 @@ from scholar_cli.page.elements import (
     _Node,
 )
 from scholar_cli.page.entries import STAR_TEXT, Image, RawEntry, Seg, Walk, line_text
+from scholar_cli.page.htmlblock import VOID_TAGS
 from scholar_cli.page.sections import _is_paper_heading, names_papers_weakly, section_kind
 
 # What `scholar refresh` writes between these is its own output, not the owner's entries.
