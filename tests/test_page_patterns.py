@@ -247,7 +247,7 @@ READER_SOURCES = (
     "models.py",
     "normalize.py",
 )
-READER_DIGEST = {27: "010abd01c716508e"}
+READER_DIGEST = {28: "a45b770dbef531c7"}
 
 
 def test_reader_changes_bump_the_parsed_page_schema() -> None:
@@ -449,3 +449,29 @@ def test_kramdown_reads_markdown_after_a_one_line_html_element(tmp_path: Path) -
     ]
     assert [(b.kind, b.repo, b.line) for b in page.badges] == [("stars", "ana/tensorshield", 9)]
     assert [s.reason for s in page.skipped] == ["a legend or note, not a paper"]
+
+
+def test_a_box_listing_a_journal_version_and_its_conference_paper_is_two_papers(
+    tmp_path: Path,
+) -> None:
+    page = read_text(
+        tmp_path,
+        "---\ntitle: About\n---\n\n# Publications\n\n"
+        "<div class='paper-box'><div class='paper-box-image'><div class=\"badge\">T-PAMI 2025 &"
+        " ICCV 2023</div></div>\n<div class='paper-box-text' markdown=\"1\">\n\n"
+        "[LVOS: A Benchmark for Large-scale Long-term Segmentation](https://doi.org/10.1/x)\n\n"
+        "**Ana Lee**, Bo Chen, Cy Dee\n\n"
+        "[LVOS: A Benchmark for Long-term Segmentation](https://arxiv.org/abs/2211.10181)\n\n"
+        "**Ana Lee**, Bo Chen\n\n"
+        "[[**Github**](https://github.com/ana/lvos)]\n</div>\n</div>\n\n"
+        "- `AAAI-2025` [TechSinger: Controllable Singing Voice Synthesis](), Wenxiang Guo, "
+        "Yu Zhang, **Ana Lee**, et. al. \\| [**Project**](https://ana.github.io/ts/)\n",
+    )
+    assert [(p.title, p.authors and [a.name for a in p.authors], p.arxiv and str(p.arxiv))
+            for p in page.papers] == [
+        ("LVOS: A Benchmark for Large-scale Long-term Segmentation", ["Ana Lee", "Bo Chen", "Cy Dee"], None),
+        ("LVOS: A Benchmark for Long-term Segmentation", ["Ana Lee", "Bo Chen"], "2211.10181"),
+        ("TechSinger: Controllable Singing Voice Synthesis", ["Wenxiang Guo", "Yu Zhang", "Ana Lee"], None),
+    ]  # fmt: skip
+    assert page.papers[0].venue == "T-PAMI 2025 & ICCV 2023"
+    assert page.papers[1].repos == ("ana/lvos",)

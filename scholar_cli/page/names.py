@@ -65,7 +65,7 @@ def _looks_like_authors(line: list[Seg]) -> bool:
     text = line_text(line)
     if "(" in text:
         text = _APA_YEAR.sub(" ", text)  # APA's "(2024)"
-    if "others" in text or "et al" in text:
+    if "others" in text or "et al" in text or "et. al" in text:
         # "et al.", "[& 16 others]" end a list of names as names do.
         text = _OTHERS.sub(" ", text)
     parts = [p for p in _AUTHOR_SPLIT_RE.split(text) if p.strip(" .")]
@@ -80,13 +80,16 @@ def _looks_like_authors(line: list[Seg]) -> bool:
 
 
 _APA_YEAR = re.compile(r"\(\s*(?:19|20)\d\d\s*\)")
-_OTHERS = re.compile(r"\[?&?\s*\d+\s+others\]?|\bet al\.?")
+_OTHERS = re.compile(r"\[?&?\s*\d+\s+others\]?|\bet\.?\s*al\.?")
 _DIGIT = re.compile(r"\d")
 
 
 # The end of the author list: a full stop that does not end an initial ("D. E. Keyes"), or a
 # dash or bar between parts ("**Title** - A, B - NeurIPS 2022").
-_SENTENCE_END = re.compile(r"(?<=\S{2})\.\s+(?=\S)|(?<=[a-z)])\.\s+(?=\S)|\s+[-–—|]\s+(?=\S)")
+# "et. al." (sic, common) ends no sentence.
+_SENTENCE_END = re.compile(
+    r"(?<=\S{2})(?<!\bet)\.\s+(?=\S)|(?<=[a-z)])(?<!\bet)\.\s+(?=\S)|\s+[-–—|]\s+(?=\S)"
+)
 
 
 def _leading_authors(line: list[Seg]) -> tuple[list[Seg], list[Seg]] | None:
@@ -174,7 +177,7 @@ def parse_authors(line: list[Seg]) -> tuple[Author, ...]:
             name = _clean_name(name.translate(_NO_MARKS) if marked else name)
         else:
             name = name.strip(_NAME_EDGES)  # _clean_name's result for a name already spaced
-        if not name or name.lower() in ("et al", "others"):
+        if not name or name.lower().replace("et. al", "et al") in ("et al", "others"):
             continue
         authors.append(Author(name, is_bold, equal))
     return tuple(authors)
@@ -196,5 +199,6 @@ def _is_author_line(text: str) -> bool:
     """Nothing but names: "Jane Doe, **Bo Li**, and C. Wu" (no title, year or venue)."""
     parts = [p for p in _AUTHOR_SPLIT_RE.split(text) if p.strip(" .")]
     return bool(parts) and all(
-        _is_name(p) or p.strip(" .").lower() in ("et al", "others") for p in parts
+        _is_name(p) or p.strip(" .").lower().replace("et. al", "et al") in ("et al", "others")
+        for p in parts
     )

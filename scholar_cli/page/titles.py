@@ -103,7 +103,12 @@ def _first_bold(
             continue
         for j, k in _bold_runs(line):
             text = " ".join("".join(s.text for s in line[j:k]).split())
-            if _is_listed_name(line, j, k) or _is_venue_like(text) or _mid_sentence(line[:j]):
+            if (
+                _is_listed_name(line, j, k)
+                or _is_venue_like(text)
+                or _mid_sentence(line[:j])
+                or _GENERIC_LABELS.match(text)  # "[**Project**](…)": a link's label
+            ):
                 continue
             return i, text, line[:j], line[k:]
     return None
