@@ -130,10 +130,23 @@ def score_table(scores: list[Score]) -> str:
 
 
 def test_every_corpus_page_reads_exactly() -> None:
-    scores = [score(case) for case in corpus_cases()]
-    wrong = [s for s in scores if not s.exact]
+    # A page whose truth.json carries "known_miss" (why the reader gets it wrong) may differ;
+    # it must differ, so the mark comes off the day a rule fixes it. Every other page is exact.
+    cases = corpus_cases()
+    scores = [score(case) for case in cases]
+    known = {case.slug for case in cases if case.truth.get("known_miss")}
+    wrong = [s for s in scores if not s.exact and s.slug not in known]
+    fixed = [s.slug for s in scores if s.exact and s.slug in known]
     details = "\n".join(f"{s.slug}:\n  " + "\n  ".join(s.differences[:6]) for s in wrong)
     assert not wrong, f"\n{score_table(scores)}\n\n{details}"
+    assert not fixed, f"now exact: remove known_miss from their truth.json: {fixed}"
+
+
+def test_known_misses_are_few_and_say_why() -> None:
+    cases = corpus_cases()
+    misses = {c.slug: c.truth["known_miss"] for c in cases if "known_miss" in c.truth}
+    assert all(isinstance(why, str) and len(why.split()) >= 5 for why in misses.values())
+    assert len(misses) * 10 <= len(cases), misses  # at most one page in ten
 
 
 def test_corpus_covers_many_people_and_styles() -> None:

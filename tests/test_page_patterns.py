@@ -247,7 +247,7 @@ READER_SOURCES = (
     "models.py",
     "normalize.py",
 )
-READER_DIGEST = {28: "a45b770dbef531c7"}
+READER_DIGEST = {31: "9c36f68f198881d7"}
 
 
 def test_reader_changes_bump_the_parsed_page_schema() -> None:
@@ -384,7 +384,7 @@ def test_holdout_rules_read_exactly(tmp_path: Path) -> None:
     assert [(s.name, s.kind) for s in page.sections] == [("Publications", "papers")]
     assert [(p.line, p.title, p.venue, p.years) for p in page.papers] == [
         (
-            9,
+            8,  # the box's line: the <h3> inside <div class='paper-box'> is its title
             "MACIM: Multi-Agent Collaborative Implicit Mapping",
             "The IEEE/CVF Conference on Computer Vision and Pattern Recognition (CVPR 2026) "
             "Main Conference",
@@ -475,3 +475,37 @@ def test_a_box_listing_a_journal_version_and_its_conference_paper_is_two_papers(
     ]  # fmt: skip
     assert page.papers[0].venue == "T-PAMI 2025 & ICCV 2023"
     assert page.papers[1].repos == ("ana/lvos",)
+
+
+def test_titles_from_headings_labelled_fields_and_italic_lines(tmp_path: Path) -> None:
+    # From the third holdout batch: a sub-heading over its own author line is that paper's
+    # title; an <h3> opening <div class="publication"> is its title; the italic line after an
+    # author line is the title; "> **Label**" groups the papers after it; a bold author before
+    # a quoted title link is the author.
+    page = read_text(
+        tmp_path,
+        "# Publications\n\n## Preprints\n\n"
+        "### **Occlusion-Aware Crowd Navigation Using People as Sensors**  \n"
+        "Ye-Ji Mun, **Ana Lee**, and Bo Chen.  \n[[Paper]](https://arxiv.org/abs/2210.00552)\n\n"
+        '<div class="publication">\n<h3>WASABI: A Metric for Evaluating Synthetic MRIs</h3>\n'
+        "<p><strong>Authors:</strong> Bo Chen, <strong>Ana Lee</strong></p>\n"
+        "<p><strong>Venue:</strong> MICCAI 2025</p>\n</div>\n\n"
+        "> **Uncertainty in Physics**\n\n"
+        "1. **Ana Lee**, Bo Chen, and Cy Dee<br />\n"
+        "   *Thermodynamic Uncertainty Relation for Arbitrary Initial States*<br />\n"
+        "   [Physical Review Letters **125**, 140602 (2020)](https://doi.org/10.1103/x)\n\n"
+        "| Thesis |\n|---|\n"
+        '| __Ana Lee__. ["Aerodynamic Shape Optimization for Flutter."](https://ex.org/t) '
+        "PhD diss., 2020. |\n",
+    )
+    assert [(p.line, p.title) for p in page.papers] == [
+        (5, "Occlusion-Aware Crowd Navigation Using People as Sensors"),
+        (9, "WASABI: A Metric for Evaluating Synthetic MRIs"),
+        (17, "Thermodynamic Uncertainty Relation for Arbitrary Initial States"),
+        (23, "Aerodynamic Shape Optimization for Flutter"),
+    ]
+    assert [(s.name, s.kind) for s in page.sections] == [
+        ("Publications", "papers"),
+        ("Preprints", "papers"),
+        ("Uncertainty in Physics", "papers"),
+    ]

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from scholar_cli.page.entries import RawEntry, Seg, line_text
+from scholar_cli.page.names import _is_author_line
+
 # Elements that open an entry when they start inside a section and no entry is open.
 # (Not <details>: a folded "Older publications" list holds many entries.)
 # (A <td> too: browsers supply the <tr> that hand-written tables leave out.)
@@ -115,3 +118,73 @@ def _is_folded(attr: dict[str, str], *, by_class_only: bool = False) -> bool:
     if by_class_only:
         return False
     return attr.get("hidden") is not None or bool(_DISPLAY_NONE.search(attr.get("style", "")))
+
+
+# -- the shapes of one paper's blocks ----------------------------------------------------
+
+
+def split_versions(entry: RawEntry, root: _Node | None) -> list[RawEntry]:
+    """One box that lists two papers, each a title link over its own author line (a journal
+    version and the conference paper it extends): the entry cut where the second title starts,
+    the box's venue badge with the first, the shared links with the last. Else [entry]."""
+    if root is None:
+        return [entry]
+    starts: list[_Node] = []
+    nodes = [root]
+    while nodes and not starts:
+        node = nodes.pop(0)
+        kids = node.children
+        # A node's stretch runs into its next sibling's first line: bound each by the next.
+        bounds = [k.lines0 for k in kids[1:]] + [node.lines1]
+        starts = [
+            kid
+            for i, kid in enumerate(kids[:-1])
+            if _is_title_paragraph(entry, kid, bounds[i], kids[i + 1].links0)
+            and kids[i + 1].tag == "p"
+            and _is_author_line(_text(entry, kids[i + 1].lines0, bounds[i + 1]))
+        ]
+        nodes += kids
+    if len(starts) < 2:
+        return [entry]
+    cuts = [(0, 0, 0, entry.line)] + [(k.lines0, k.links0, k.images0, k.line) for k in starts[1:]]
+    ends = [(a, b, c) for a, b, c, _line in cuts[1:]]
+    ends.append((len(entry.lines), len(entry.links), len(entry.images)))
+    parts = []
+    for (l0, k0, i0, line), (l1, k1, i1) in zip(cuts, ends, strict=True):
+        part = RawEntry(entry.kind, entry.section, entry.tag, line, entry.context)
+        part.lines, part.links = entry.lines[l0:l1], entry.links[k0:k1]
+        part.images, part.group = entry.images[i0:i1], entry.group
+        parts.append(part)
+    return parts
+
+
+def _text(entry: RawEntry, start: int, end: int) -> str:
+    return " ".join(" ".join(line_text(line) for line in entry.lines[start:end]).split())
+
+
+def _is_title_paragraph(entry: RawEntry, node: _Node, end: int, links_end: int) -> bool:
+    """A paragraph that is one link and nothing else, long enough to be a title."""
+    text = _text(entry, node.lines0, end)
+    links = entry.links[node.links0 : links_end]
+    return (
+        node.tag == "p"
+        and len(links) == 1
+        and " ".join(links[0][0].label.split()) == text
+        and len(text.split()) >= 4
+    )
+
+
+def has_links(entry: RawEntry | None) -> bool:
+    return entry is not None and bool(entry.links)
+
+
+def lead_names(line: list[Seg]) -> str:
+    """A line's text up to its first link, without a closing full stop: the names part of
+    "**Me**, B. Other. [[Paper]](…)"."""
+    cut = next((i for i, seg in enumerate(line) if seg.href), len(line))
+    return line_text(line[:cut]).strip().rstrip(".").strip()
+
+
+def ends_citation_style(line: list[Seg]) -> bool:
+    cut = next((i for i, seg in enumerate(line) if seg.href), len(line))
+    return line_text(line[:cut]).strip().endswith(".")

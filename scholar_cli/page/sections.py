@@ -147,6 +147,7 @@ _SECTION_WORDS: tuple[tuple[SectionKind, tuple[str, ...]], ...] = (
 _CJK_WORDS: dict[SectionKind, tuple[str, ...]] = {
     "papers": (
         "论文", "論文", "发表", "發表", "出版物", "著作", "预印本", "預印本", "研究成果", "業績",
+        "同行评审", "同行評審",
         "논문", "출판",
     ),
     "other": (

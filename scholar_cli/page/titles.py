@@ -22,6 +22,7 @@ from scholar_cli.page.names import (
     _looks_like_authors,
     _split_at_sentence_end,
 )
+from scholar_cli.page.notpapers import SPELLED_VENUE
 
 
 def _bold_runs(line: list[Seg]) -> list[tuple[int, int]]:
@@ -211,18 +212,34 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
         if marked.strip():
             return i, " ".join(marked.split()), line[:start], after
     first = lines[0]
+    if len(lines) > 1 and _is_author_line(_without_marks(first)) and _all_italic(lines[1]):
+        # "**Me**, B. Other<br>*Title*<br>[Venue](…)": the italic line after the names, unless
+        # it names a venue ("*CVPR 2016*", "*Proceedings of …*") or people.
+        italic = line_text(lines[1]).strip().rstrip(".,")
+        if (
+            len(italic.split()) >= 3
+            and not _is_venue_like(italic)
+            and not SPELLED_VENUE.search(italic)
+            and not _is_author_line(_without_marks(lines[1]))  # "**Title**\n*A, B, C*"
+        ):
+            return 1, italic, [], []
     # The earliest of a bold title, a title-like link and a quoted title on the first line:
     # in "A, B. [Title](url). (**Oral**)" the bold text is an award, not the title.
     candidates: list[tuple[int, tuple[int, str, list[Seg], list[Seg]]]] = []
     bold = _first_bold(lines, only=0)
-    if bold is not None:
-        candidates.append((_chars(bold[2]), bold))
     link = _first_title_link(first)
+    quoted = _quoted_title(lines[:1])
+    if bold is not None and not (
+        (link is not None or quoted is not None)
+        and _is_name(bold[1])
+        and line_text(bold[3]).lstrip().startswith(".")
+    ):
+        # ("__Jane Doe__. [“Title”](…) PhD diss." names its author in bold, then the title.)
+        candidates.append((_chars(bold[2]), bold))
     if link is not None:
         start, end = link
         found = (0, line_text(first[start:end]), first[:start], first[end:])
         candidates.append((_chars(first[:start]) + 1, found))
-    quoted = _quoted_title(lines[:1])
     if quoted is not None:
         candidates.append((_chars(quoted[2]) + 2, quoted))
     if candidates:
@@ -265,6 +282,17 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
         # "**Ana Pérez**, Bo Li" first: the entry lost its title (check reports empty-title).
         return 0, "", first, []
     return 0, line_text(first), [], []
+
+
+def _without_marks(line: list[Seg]) -> str:
+    """The names of an author line, "(*equal contribution)" and marks aside."""
+    text = re.sub(r"\([^()]*\)", " ", line_text(line))
+    return " ".join(text.replace("\\*", " ").split()).strip(" .")
+
+
+def _all_italic(line: list[Seg]) -> bool:
+    shown = [seg for seg in line if seg.text.strip()]
+    return bool(shown) and all(seg.italic and seg.href is None for seg in shown)
 
 
 # Where the author list of a citation ends and the title begins or ends: "(2025).",

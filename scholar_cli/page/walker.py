@@ -22,11 +22,21 @@ from scholar_cli.page.elements import (
     _is_folded,
     _items,
     _Node,
+    ends_citation_style,
+    has_links,
+    lead_names,
+    split_versions,
 )
 from scholar_cli.page.entries import STAR_TEXT, Image, RawEntry, Seg, Walk, line_text
 from scholar_cli.page.htmlblock import VOID_TAGS
 from scholar_cli.page.names import _is_author_line
 from scholar_cli.page.sections import _is_paper_heading, names_papers_weakly, section_kind
+
+# Class words of an element that holds one paper.
+_PAPER_CLASSES = frozenset(("publication", "paper", "pub", "entry", "item", "article", "box"))
+
+# The open section: (kind now, its name, its heading level, the kind it opened with).
+_Open = tuple[SectionKind, str, int, SectionKind]
 
 # What `scholar refresh` writes between these is its own output, not the owner's entries.
 _MARKER_OPEN = re.compile(r"^\s*scholar:[a-z]+\b")
@@ -50,7 +60,7 @@ class _Walker(HTMLParser):
         self._demoted: list[int] = []  # stack depths of headings read as an item's bold title
         self._heading: tuple[int, int, list[str]] | None = None  # level, line, text
         # kind now, name, level, and the kind the heading gave (sub-headings may switch it)
-        self._section: tuple[SectionKind, str, int, SectionKind] | None = None
+        self._section: _Open | None = None
         self._entry: RawEntry | None = None
         self._entry_depth = 0
         self._nodes: list[_Node] = []  # open block elements of the entry, its own first
@@ -58,6 +68,10 @@ class _Walker(HTMLParser):
         self._italic = 0
         self._groups = 0
         self._heading_item = False  # the open heading is being read as a paper
+        # A sub-heading under papers that may yet be a paper's title: it is, if the block
+        # right after it opens with an author list ("### **Title**" then "**Me**, B. Other.").
+        # (title, line, sections before it, section and context before it)
+        self._maybe_title: tuple[str, int, int, _Open | None, str] | None = None
         self._generated = False  # inside a scholar marker block
         self._context = ""  # latest sub-heading within the current section
 
@@ -116,7 +130,11 @@ class _Walker(HTMLParser):
         if (
             tag in _HEADINGS
             and self._entry is not None
-            and (self._in_item() or _class_role(tag, attr.get("class", "")) == "title")
+            and (
+                self._in_item()
+                or _class_role(tag, attr.get("class", "")) == "title"
+                or self._in_paper_element(tag)
+            )
         ):
             # `- ### Title`, a heading in a table cell, <h3 class="paper-title"> in an item:
             # the item's title, not a section.
@@ -292,6 +310,17 @@ class _Walker(HTMLParser):
                     self.finish_entry()
                     return
                 self._entry, self._nodes, self._root = None, [], None
+                if len(heading.split()) >= 4 and not has_links(entry):
+                    self._maybe_title = (
+                        heading,
+                        line,
+                        len(self.result.sections),
+                        self._section,
+                        self._context,
+                    )
+                    self._on_heading(level, heading, line)
+                    return
+            self._maybe_title = None
             self._on_heading(level, heading, line)
         if tag in _LINE_TAGS:
             self._newline()
@@ -342,6 +371,17 @@ class _Walker(HTMLParser):
         self._section = (kind, title, 0, kind)
         self.result.sections.append(Section(title, kind, 1, 0, "the page's title"))
 
+    def _in_paper_element(self, tag: str) -> bool:
+        """An h3-h6 inside an open element classed as one paper (`<div class="publication">`,
+        `paper-box`, `pub-item`) before any text of it: that paper's title."""
+        root = self._root
+        if tag in ("h1", "h2") or root is None or self._entry is None:
+            return False
+        if any(line_text(line).strip() for line in self._entry.lines):
+            return False
+        words = root.cls.lower().replace("-", " ").replace("_", " ").split()
+        return any(w in _PAPER_CLASSES for w in words)
+
     def _in_item(self) -> bool:
         return any(t in ("li", "td", "th") for t in self._stack)
 
@@ -366,7 +406,7 @@ class _Walker(HTMLParser):
                 self._groups += 1
                 parts = [self._cut(entry, node, self._groups) for node in items]
             else:
-                parts = _versions(entry, self._root) if entry.kind == "papers" else [entry]
+                parts = split_versions(entry, self._root) if entry.kind == "papers" else [entry]
             for part in parts:
                 part.lines = [line for line in part.lines if line]
                 part.end_line = max(part.line, part.end_line or root_end)
@@ -396,7 +436,7 @@ class _Walker(HTMLParser):
         """An entry, unless it is a bold line standing for a heading ("**Journal Papers**",
         "**Selected Publications on X:**"): then it opens or switches a section."""
         bold_only = (
-            entry.tag == "p"
+            entry.tag in ("p", "blockquote")
             and not entry.links
             and not entry.images
             and all(seg.bold or not seg.text.strip(" :") for ln in entry.lines for seg in ln)
@@ -411,55 +451,25 @@ class _Walker(HTMLParser):
             ):
                 self._on_heading(7, text.rstrip(": "), entry.line, bold_line=True)
                 return
+            if entry.tag == "blockquote" and not outside and self._section is not None:
+                # "> **Clarifying Question Generation**" over a list: a label that groups
+                # the papers after it, as a bold sub-heading does.
+                self._on_heading(7, text.rstrip(": "), entry.line, bold_line=True)
+                return
+        maybe, self._maybe_title = self._maybe_title, None
+        names = lead_names(entry.lines[0]) if maybe is not None and entry.lines else ""
+        # Two names, or one closed with a full stop as citations do ("**Me**."): a bare
+        # capitalised phrase ("**Google Geo HD Map**") names no one.
+        listed = bool(names) and (
+            "," in names or " and " in names or ends_citation_style(entry.lines[0])
+        )
+        if maybe is not None and listed and _is_author_line(names):
+            title, line, sections, section, context = maybe
+            # The heading was this paper's title, not a sub-heading: undo it.
+            del self.result.sections[sections:]
+            self._section, self._context = section, context
+            entry.kind = section[0] if section is not None else None
+            entry.context = context
+            entry.lines.insert(0, [Seg(title, True, None)])
+            entry.line = line
         self.result.entries.append(entry)
-
-
-def _versions(entry: RawEntry, root: _Node | None) -> list[RawEntry]:
-    """One box that lists two papers, each a title link over its own author line (a journal
-    version and the conference paper it extends): the entry cut where the second title starts,
-    the box's venue badge with the first, the shared links with the last. Else [entry]."""
-    if root is None:
-        return [entry]
-    starts: list[_Node] = []
-    nodes = [root]
-    while nodes and not starts:
-        node = nodes.pop(0)
-        kids = node.children
-        # A node's stretch runs into its next sibling's first line: bound each by the next.
-        bounds = [k.lines0 for k in kids[1:]] + [node.lines1]
-        starts = [
-            kid
-            for i, kid in enumerate(kids[:-1])
-            if _is_title_paragraph(entry, kid, bounds[i], kids[i + 1].links0)
-            and kids[i + 1].tag == "p"
-            and _is_author_line(_text(entry, kids[i + 1].lines0, bounds[i + 1]))
-        ]
-        nodes += kids
-    if len(starts) < 2:
-        return [entry]
-    cuts = [(0, 0, 0, entry.line)] + [(k.lines0, k.links0, k.images0, k.line) for k in starts[1:]]
-    ends = [(a, b, c) for a, b, c, _line in cuts[1:]]
-    ends.append((len(entry.lines), len(entry.links), len(entry.images)))
-    parts = []
-    for (l0, k0, i0, line), (l1, k1, i1) in zip(cuts, ends, strict=True):
-        part = RawEntry(entry.kind, entry.section, entry.tag, line, entry.context)
-        part.lines, part.links = entry.lines[l0:l1], entry.links[k0:k1]
-        part.images, part.group = entry.images[i0:i1], entry.group
-        parts.append(part)
-    return parts
-
-
-def _text(entry: RawEntry, start: int, end: int) -> str:
-    return " ".join(" ".join(line_text(line) for line in entry.lines[start:end]).split())
-
-
-def _is_title_paragraph(entry: RawEntry, node: _Node, end: int, links_end: int) -> bool:
-    """A paragraph that is one link and nothing else, long enough to be a title."""
-    text = _text(entry, node.lines0, end)
-    links = entry.links[node.links0 : links_end]
-    return (
-        node.tag == "p"
-        and len(links) == 1
-        and " ".join(links[0][0].label.split()) == text
-        and len(text.split()) >= 4
-    )
