@@ -127,7 +127,7 @@ def split_versions(entry: RawEntry, root: _Node | None) -> list[RawEntry]:
     """One box that lists two papers, each a title link over its own author line (a journal
     version and the conference paper it extends): the entry cut where the second title starts,
     the box's venue badge with the first, the shared links with the last. Else [entry]."""
-    if root is None:
+    if root is None or len(entry.links) < 2:
         return [entry]
     starts: list[_Node] = []
     nodes = [root]
@@ -139,7 +139,11 @@ def split_versions(entry: RawEntry, root: _Node | None) -> list[RawEntry]:
         starts = [
             kid
             for i, kid in enumerate(kids[:-1])
-            if _is_title_paragraph(entry, kid, bounds[i], kids[i + 1].links0)
+            # (cheap tests first: a paragraph holding exactly one link, then a paragraph)
+            if kid.tag == "p"
+            and kids[i + 1].tag == "p"
+            and kids[i + 1].links0 - kid.links0 == 1
+            and _is_title_paragraph(entry, kid, bounds[i], kids[i + 1].links0)
             and kids[i + 1].tag == "p"
             and _is_author_line(_text(entry, kids[i + 1].lines0, bounds[i + 1]))
         ]

@@ -212,7 +212,7 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
         if marked.strip():
             return i, " ".join(marked.split()), line[:start], after
     first = lines[0]
-    if len(lines) > 1 and _is_author_line(_without_marks(first)) and _all_italic(lines[1]):
+    if len(lines) > 1 and _all_italic(lines[1]) and _is_author_line(_without_marks(first)):
         # "**Me**, B. Other<br>*Title*<br>[Venue](…)": the italic line after the names, unless
         # it names a venue ("*CVPR 2016*", "*Proceedings of …*") or people.
         italic = line_text(lines[1]).strip().rstrip(".,")
