@@ -87,8 +87,10 @@ _DIGIT = re.compile(r"\d")
 # The end of the author list: a full stop that does not end an initial ("D. E. Keyes"), or a
 # dash or bar between parts ("**Title** - A, B - NeurIPS 2022").
 # "et. al." (sic, common) ends no sentence.
+# (The full stop is matched first and the lookbehinds then include it: tried at every
+# position, lookbehinds first cost twice the time.)
 _SENTENCE_END = re.compile(
-    r"(?<=\S{2})(?<!\bet)\.\s+(?=\S)|(?<=[a-z)])(?<!\bet)\.\s+(?=\S)|\s+[-–—|]\s+(?=\S)"
+    r"\.(?<=\S\S\.)(?<!\bet\.)\s+(?=\S)|\.(?<=[a-z)]\.)(?<!\bet\.)\s+(?=\S)|\s+[-–—|]\s+(?=\S)"
 )
 
 
