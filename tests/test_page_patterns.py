@@ -247,7 +247,7 @@ READER_SOURCES = (
     "models.py",
     "normalize.py",
 )
-READER_DIGEST = {33: "8b473ac0bd64fe66"}
+READER_DIGEST = {35: "d2b529829c95a6ff"}
 
 
 def test_reader_changes_bump_the_parsed_page_schema() -> None:
@@ -508,4 +508,16 @@ def test_titles_from_headings_labelled_fields_and_italic_lines(tmp_path: Path) -
         ("Publications", "papers"),
         ("Preprints", "papers"),
         ("Uncertainty in Physics", "papers"),
+    ]
+
+
+def test_a_title_case_bold_title_after_the_authors_is_no_name(tmp_path: Path) -> None:
+    page = read_text(
+        tmp_path,
+        "# Publications\n\n"
+        "1. _Ana Lee_, Bo Chen, Cy Dee,<br/> __On Market-Driven Hybrid-P2P Video Streaming__,<br/>"
+        " IEEE Transactions on Multimedia, May 2017\n",
+    )
+    assert [(p.title, [a.name for a in p.authors]) for p in page.papers] == [
+        ("On Market-Driven Hybrid-P2P Video Streaming", ["Ana Lee", "Bo Chen", "Cy Dee"])
     ]

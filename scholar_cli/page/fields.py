@@ -305,7 +305,12 @@ def to_paper(entry: RawEntry) -> Paper | str:
         title = title[: coauthors.start()].rstrip()
     if not title and not before:
         return "no title"
-    text_lines: list[list[Seg]] = []
+    # Lines above the title's line (authors written first: "A, B, C,<br>**Title**") lead.
+    text_lines: list[list[Seg]] = [
+        _strip_separators(line)
+        for line in lines[:title_index]
+        if line_text(line) and not _is_link_only(line)
+    ]
     for piece in (_strip_separators(before), _strip_separators(rest)):
         if piece and line_text(piece) and not _is_link_only(piece):
             text_lines.append(piece)

@@ -48,8 +48,10 @@ def _is_listed_name(line: list[Seg], j: int, k: int) -> bool:
     text = "".join(seg.text for seg in line[j:k]).strip()
     if ":" in text or len(text.split()) > 5:
         return False  # "ZO2: Scalable …" is a title however it is punctuated around
-    if any(_is_lower_word(word) for word in text.split()):
-        return False  # "**All-in-one simulation-based inference**, ICML 2024": no one's name
+    if any(_is_lower_word(word) or word.lower() in _TITLE_WORDS for word in text.split()):
+        # "**All-in-one simulation-based inference**, ICML 2024", "**On Market-Driven
+        # Hybrid-P2P Video Streaming**,": words no one's name has.
+        return False
     if _CITED_NAME.fullmatch(text) or _CITED_YEAR.match(after):
         return True  # "**Quispe-Salazar, E.** (2026). Title." names the author
     if before.endswith((",", " and", "&")):
@@ -58,6 +60,14 @@ def _is_listed_name(line: list[Seg], j: int, k: int) -> bool:
         # "**Short Title**, ICML 2024. A. Author": a venue after the comma, not a co-author.
         return not _is_venue_like(re.split(r"[,.;]", after[1:].strip(), maxsplit=1)[0])
     return after.startswith(("and ", "&"))
+
+
+# Words of titles, capitalised or not, that are in no one's name.
+# (Not "a", "an", "in", "to": an initial, and names such as An, In, To.)
+_TITLE_WORDS = frozenset(
+    ("on", "of", "for", "the", "with", "via", "from", "towards", "toward", "using", "into",
+     "through", "beyond", "without", "is", "are", "how", "what", "why", "when")
+)  # fmt: skip
 
 
 def _is_lower_word(word: str) -> bool:
