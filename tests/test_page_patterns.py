@@ -247,7 +247,7 @@ READER_SOURCES = (
     "models.py",
     "normalize.py",
 )
-READER_DIGEST = {35: "d2b529829c95a6ff"}
+READER_DIGEST = {37: "326c74b93be220ce"}
 
 
 def test_reader_changes_bump_the_parsed_page_schema() -> None:
@@ -520,4 +520,42 @@ def test_a_title_case_bold_title_after_the_authors_is_no_name(tmp_path: Path) ->
     )
     assert [(p.title, [a.name for a in p.authors]) for p in page.papers] == [
         ("On Market-Driven Hybrid-P2P Video Streaming", ["Ana Lee", "Bo Chen", "Cy Dee"])
+    ]
+
+
+def test_fifth_holdout_batch_rules(tmp_path: Path) -> None:
+    # Year headings beside "# Preprint" group papers; a placeholder bullet and a "Blog" tag
+    # are no papers; "[PDF]" left by escaped brackets and "[CCF-A]" ranks leave the title;
+    # "News About Papers" is news; a "pub-list" div splits into its list's items.
+    page = read_text(
+        tmp_path,
+        "# Preprint\n\n- Temporarily omitted.\n\n# 2026\n\n"
+        "- Assemble Your Crew: Topology Design via Graph Generation \\[[PDF]()\\] "
+        "\\[[Code](https://github.com/ana/arg)\\]. <br>\n  **Ana Lee**, Bo Chen. <br>\n"
+        "- [**ICASSP 2026**] [Enhancing Quantization via Future Activation Awareness]() "
+        '<span style="color:orange">[CCF-B]</span>\n'
+        '- <span class="blog-tag">Blog</span> [Nano-Consistent-150K](https://ex.org/blog)\n\n'
+        "# 2022 and prior\n\n"
+        '<div class="pub-list" markdown="1">\n\n<small>\\* denotes co-first authors</small>\n\n'
+        "* [**The First Few Tokens Are All You Need**](https://arxiv.org/abs/2503.02875)\n"
+        "* [**Unsupervised Prefix Fine-Tuning for Reasoning**](https://arxiv.org/abs/2503.02876)\n"
+        "\n</div>\n\n# News About Papers\n\n"
+        "* 2026-04-07 Our work **ExPred: Explainable Stock Prediction** was published in AIJ!\n",
+    )
+    assert [(p.title, p.section) for p in page.papers] == [
+        ("Assemble Your Crew: Topology Design via Graph Generation", "Preprint"),
+        ("Enhancing Quantization via Future Activation Awareness", "Preprint"),
+        ("The First Few Tokens Are All You Need", "Preprint"),
+        ("Unsupervised Prefix Fine-Tuning for Reasoning", "Preprint"),
+    ]
+    assert [(s.name, s.kind) for s in page.sections] == [
+        ("Preprint", "papers"),
+        ("2026", "papers"),
+        ("2022 and prior", "papers"),
+        ("News About Papers", "news"),
+    ]
+    assert sorted({s.reason for s in page.skipped}) == [
+        "a blog post, not a paper",
+        "a legend or note, not a paper",
+        "a placeholder, not a paper",
     ]

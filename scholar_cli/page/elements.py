@@ -65,6 +65,11 @@ def _items(node: _Node) -> list[_Node]:
         return [node]
     if node.tag in _LIST_TAGS or (len(kids) >= 2 and len({k.signature() for k in kids}) == 1):
         return [item for kid in kids for item in _items(kid)]
+    if "list" in node.cls.lower().replace("-", " ").replace("_", " ").split() and any(
+        k.tag in _LIST_TAGS for k in kids
+    ):
+        # <div class="pub-list"> holding a legend and a list: the list's items, the legend apart.
+        return [item for kid in kids for item in (_items(kid) if kid.tag in _LIST_TAGS else [kid])]
     if len(kids) == 1:
         return _items(kids[0])
     return [node]
@@ -74,7 +79,7 @@ def _items(node: _Node) -> list[_Node]:
 _FORMATTING = {"strong", "b", "em", "i", "cite", "code", "q", "span", "u", "s", "del", "sup", "sub"}
 _FALLBACK_TAGS = {"video", "audio", "canvas", "object", "iframe", "noscript", "svg", "picture"}
 # Class names that mark an element's text as a venue label, not part of the entry's prose.
-_LABEL_WORDS = ("badge", "venue", "conf", "journal", "booktitle", "publisher", "label")
+_LABEL_WORDS = ("badge", "venue", "conf", "journal", "booktitle", "publisher", "label", "tag")
 _NOT_TITLE_WORDS = (
     "section", "page", "site", "header", "nav", "sub", "card", "year", "date", "group",
     "category", "count",

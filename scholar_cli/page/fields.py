@@ -19,11 +19,13 @@ from scholar_cli.ids import (
 )
 from scholar_cli.models import Author, Badge, Link, NewsItem, Paper, Project
 from scholar_cli.page.entries import RawEntry, Seg, _slice, line_text
+from scholar_cli.page.labels import _GENERIC_LABELS, _is_link_words, strip_link_labels
 from scholar_cli.page.names import _is_author_line, _leading_authors, parse_authors
 from scholar_cli.page.notpapers import (
     LEGEND,
     NOTE_START,
     PATENT,
+    PLACEHOLDER,
     SPELLED_VENUE,
     YEAR_LABEL,
     is_keyed_legend,
@@ -33,12 +35,10 @@ from scholar_cli.page.notpapers import (
 )
 from scholar_cli.page.sections import LEAD_TAG
 from scholar_cli.page.titles import (
-    _GENERIC_LABELS,
     _bold_runs,
     _find_title,
     _first_bold,
     _first_title_link,
-    _is_link_words,
     _is_listed_name,
     _is_title_link,
     _is_venue_like,
@@ -276,6 +276,8 @@ def to_paper(entry: RawEntry) -> Paper | str:
     ):
         return "a caption in italics, not a paper"
     plain = " ".join(shown.split())
+    if not links and PLACEHOLDER.fullmatch(plain):
+        return "a placeholder, not a paper"
     if not links and YEAR_LABEL.fullmatch(plain):
         return "a year label (it heads the papers after it), not a paper"
     if (
@@ -285,11 +287,13 @@ def to_paper(entry: RawEntry) -> Paper | str:
     ):
         return "a line that leads into what follows (it ends with a colon), not a paper"
     lines, tags = _take_venue_tags(entry.lines)
+    if any(tag.strip().lower() in ("blog", "blog post", "post") for tag in tags):
+        return "a blog post, not a paper"
     found = _find_title(lines)
     if found is None:
         return "no text"
     title_index, title, before, rest = found
-    title = _unquote(title.strip().rstrip(".,;"))
+    title = _unquote(strip_link_labels(title.strip()).rstrip(".,;"))
     award = _ANNOTATION.search(title)
     if award is not None and _is_link_words(award.group("note")):
         title = title[: award.start()].rstrip()  # "Title ([Project](…) | [Paper](…))"

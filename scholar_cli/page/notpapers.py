@@ -112,3 +112,11 @@ def is_long_prose(text: str) -> bool:
     words in more than one sentence, or over 120 words."""
     words = len(text.split())
     return words > 120 or (words > 60 and len(re.findall(r"[a-z]{3}[.!?]\s+[A-Z]", text)) >= 2)
+
+
+# "- Temporarily omitted.", "Coming soon": a list kept in place with nothing in it yet.
+PLACEHOLDER = re.compile(
+    r"\W*(?:temporarily omitted|omitted|coming soon|to be (?:updated|added|announced)|tbd|tba|"
+    r"none yet|under construction|stay tuned|updating)\W*",
+    re.IGNORECASE,
+)

@@ -229,6 +229,8 @@ def section_kind(
     `paper_sections` (from the config) are headings the words would not give: a heading that
     contains one of them lists papers."""
     words = heading_words(heading)
+    if words.startswith(("news", "latest news", "recent news")):
+        return "news"  # "News About Papers": news, whatever it is about
     for name in paper_sections:
         if heading_words(name) and heading_words(name) in words:
             return "papers"

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import re
 
-from scholar_cli.grammar import NAME_PARTICLES
 from scholar_cli.page.entries import STAR_TEXT, Seg, _slice, line_text
+from scholar_cli.page.labels import (
+    _GENERIC_LABELS,
+    _TITLE_WORDS,
+    _is_lower_word,
+)
 from scholar_cli.page.names import (
     _AUTHOR_SPLIT_RE,
     _SENTENCE_END,
@@ -60,20 +64,6 @@ def _is_listed_name(line: list[Seg], j: int, k: int) -> bool:
         # "**Short Title**, ICML 2024. A. Author": a venue after the comma, not a co-author.
         return not _is_venue_like(re.split(r"[,.;]", after[1:].strip(), maxsplit=1)[0])
     return after.startswith(("and ", "&"))
-
-
-# Words of titles, capitalised or not, that are in no one's name.
-# (Not "a", "an", "in", "to": an initial, and names such as An, In, To.)
-_TITLE_WORDS = frozenset(
-    ("on", "of", "for", "the", "with", "via", "from", "towards", "toward", "using", "into",
-     "through", "beyond", "without", "is", "are", "how", "what", "why", "when")
-)  # fmt: skip
-
-
-def _is_lower_word(word: str) -> bool:
-    """A word no name has: Latin letters starting lower case, not a particle ("van", "de")."""
-    bare = word.strip(".,;()'’")
-    return len(bare) > 2 and bare.isascii() and bare[0].islower() and bare not in NAME_PARTICLES
 
 
 # A name as citations write it: "Quispe-Salazar, E.", "Doe, J. R.", "van Dam, A.-M."
@@ -125,23 +115,6 @@ def _first_bold(
     return None
 
 
-# Link texts that name what a link is, never a paper's title: "[pdf]", "Paper", "Code", …
-_GENERIC_LABELS = re.compile(
-    r"^[\s\[\](){}|·•]*(?:(?:view|read|see|download|get|open|visit|watch|access|full|"
-    r"the|our|this|project|conference|official|online|free)\s+)*"
-    r"(?:paper|papers|pdf|publication|article|version|poster|presentation|recording|details|"
-    r"more|record|entry|listing|arxiv|preprint|code|github|project(?: page)?|"
-    r"website|webpage|homepage|page|site|slides?|video|talk|poster|bib(?:tex)?|cite|citation|"
-    r"link|html|abs|abstract|doi|openreview|demo|dataset|data|model|models|blog|media|press|"
-    r"supp(?:lementary)?|appendix|full text|journal|proceedings|publisher|springer|ieee|acm|"
-    r"acl anthology|hugging ?face|hf|youtube|zhihu|twitter|x|tweet|colab|docs?|repo|"
-    r"repository|leaderboard|benchmark|here|this|link|url|camera[- ]ready|extended version|"
-    r"official|open access|pmc|pubmed|ssrn|researchgate|google scholar|scholar|news|"
-    r"\W*)[\s\[\](){}|·•.:]*$",
-    re.IGNORECASE,
-)
-
-
 def _is_title_link(label: str, *, leading: bool = False) -> bool:
     """Could this link text be a title: not a generic label; later in a line (where authors'
     homepages are linked) not a person's name either."""
@@ -151,12 +124,6 @@ def _is_title_link(label: str, *, leading: bool = False) -> bool:
     if leading:
         return True
     return not _is_link_to_person(label) and (len(label.split()) >= 2 or len(label) >= 12)
-
-
-def _is_link_words(text: str) -> bool:
-    """ "Project | Paper | Code": nothing but link labels and separators."""
-    words = [w for w in re.split(r"[\s|/·,;]+", text) if w]
-    return bool(words) and all(_GENERIC_LABELS.match(w) for w in words)
 
 
 def _first_title_link(line: list[Seg]) -> tuple[int, int] | None:
@@ -283,7 +250,9 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
         (i for i, g in enumerate(first) if g.href is not None or (g.bold and g.text.strip())),
         len(first),
     )
-    lead_text = line_text(first[:plain_end]).rstrip(" ,;:—–-")
+    lead_text = line_text(first[:plain_end])
+    # "Title \[[PDF](…)\]": an escaped bracket, or a link with no target ("[PDF]()"), ends it.
+    lead_text = _TRAILING_LABEL.sub("", lead_text.rstrip(" ,;:—–-[(")).rstrip(" ,;:—–-[(")
     if 0 < plain_end < len(first) and len(lead_text.split()) >= 3:
         # "Title, **CVPR 2026** [[PDF]](…)": the plain text before the venue and links.
         return 0, lead_text, [], first[plain_end:]
@@ -303,6 +272,9 @@ def _without_marks(line: list[Seg]) -> str:
 def _all_italic(line: list[Seg]) -> bool:
     shown = [seg for seg in line if seg.text.strip()]
     return bool(shown) and all(seg.italic and seg.href is None for seg in shown)
+
+
+_TRAILING_LABEL = re.compile(r"(?:\s*\[\s*[A-Za-z][\w ]{0,11}\s*\])+\s*[.,;]?\s*$")
 
 
 # Where the author list of a citation ends and the title begins or ends: "(2025).",

@@ -30,6 +30,7 @@ from scholar_cli.page.elements import (
 from scholar_cli.page.entries import STAR_TEXT, Image, RawEntry, Seg, Walk, line_text
 from scholar_cli.page.htmlblock import VOID_TAGS
 from scholar_cli.page.names import _is_author_line
+from scholar_cli.page.notpapers import YEAR_LABEL
 from scholar_cli.page.sections import _is_paper_heading, names_papers_weakly, section_kind
 
 # Class words of an element that holds one paper.
@@ -363,6 +364,18 @@ class _Walker(HTMLParser):
             self._section = (kind, text, level, kind)
             self._context = ""
             self.result.sections.append(Section(text, kind, line, level, why))
+        elif (
+            self._section is not None
+            and self._section[0] == "papers"
+            and YEAR_LABEL.fullmatch(text)
+        ):
+            # "# 2026", "# 2022 and prior" beside "# Preprints": a year group of the papers.
+            kind_now, name, _level, opened = self._section
+            self.result.sections.append(
+                Section(text, kind_now, line, level, "a year heading: it groups items", name)
+            )
+            self._section = (kind_now, name, level - 1, opened)
+            self._context = text
         elif self._section is not None:
             self._section = None  # a sibling heading like "Jane Doe" ends the section
             self._context = ""
