@@ -183,10 +183,6 @@ def _is_title_paragraph(entry: RawEntry, node: _Node, end: int, links_end: int) 
     )
 
 
-def has_links(entry: RawEntry | None) -> bool:
-    return entry is not None and bool(entry.links)
-
-
 def lead_names(line: list[Seg]) -> str:
     """A line's text up to its first link, without a closing full stop: the names part of
     "**Me**, B. Other. [[Paper]](…)"."""

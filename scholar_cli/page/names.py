@@ -179,7 +179,7 @@ def parse_authors(line: list[Seg]) -> tuple[Author, ...]:
             name = _clean_name(name.translate(_NO_MARKS) if marked else name)
         else:
             name = name.strip(_NAME_EDGES)  # _clean_name's result for a name already spaced
-        if not name or name.lower().replace("et. al", "et al") in ("et al", "others"):
+        if not name or _is_others(name):
             continue
         authors.append(Author(name, is_bold, equal))
     return tuple(authors)
@@ -197,10 +197,13 @@ def _is_link_to_person(label: str) -> bool:
     )
 
 
+def _is_others(piece: str) -> bool:
+    """ "et al.", "et. al." (sic) or "others": the rest of an author list, not a name."""
+    bare = piece.strip(" .").lower()
+    return bare == "others" or _OTHERS.fullmatch(bare) is not None
+
+
 def _is_author_line(text: str) -> bool:
     """Nothing but names: "Jane Doe, **Bo Li**, and C. Wu" (no title, year or venue)."""
     parts = [p for p in _AUTHOR_SPLIT_RE.split(text) if p.strip(" .")]
-    return bool(parts) and all(
-        _is_name(p) or p.strip(" .").lower().replace("et. al", "et al") in ("et al", "others")
-        for p in parts
-    )
+    return bool(parts) and all(_is_name(p) or _is_others(p) for p in parts)

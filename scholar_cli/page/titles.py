@@ -250,9 +250,9 @@ def _find_title(lines: list[list[Seg]]) -> tuple[int, str, list[Seg], list[Seg]]
         (i for i, g in enumerate(first) if g.href is not None or (g.bold and g.text.strip())),
         len(first),
     )
-    lead_text = line_text(first[:plain_end])
-    # "Title \[[PDF](…)\]": an escaped bracket, or a link with no target ("[PDF]()"), ends it.
-    lead_text = _TRAILING_LABEL.sub("", lead_text.rstrip(" ,;:—–-[(")).rstrip(" ,;:—–-[(")
+    # "Title \[[PDF](…)\]": an escaped bracket ends it (a "[PDF]" left over, from a link with no
+    # target, is stripped from every title by fields.to_paper).
+    lead_text = line_text(first[:plain_end]).rstrip(" ,;:—–-[(")
     if 0 < plain_end < len(first) and len(lead_text.split()) >= 3:
         # "Title, **CVPR 2026** [[PDF]](…)": the plain text before the venue and links.
         return 0, lead_text, [], first[plain_end:]
@@ -272,9 +272,6 @@ def _without_marks(line: list[Seg]) -> str:
 def _all_italic(line: list[Seg]) -> bool:
     shown = [seg for seg in line if seg.text.strip()]
     return bool(shown) and all(seg.italic and seg.href is None for seg in shown)
-
-
-_TRAILING_LABEL = re.compile(r"(?:\s*\[\s*[A-Za-z][\w ]{0,11}\s*\])+\s*[.,;]?\s*$")
 
 
 # Where the author list of a citation ends and the title begins or ends: "(2025).",

@@ -23,7 +23,6 @@ from scholar_cli.page.elements import (
     _items,
     _Node,
     ends_citation_style,
-    has_links,
     lead_names,
     split_versions,
 )
@@ -311,7 +310,7 @@ class _Walker(HTMLParser):
                     self.finish_entry()
                     return
                 self._entry, self._nodes, self._root = None, [], None
-                if len(heading.split()) >= 4 and not has_links(entry):
+                if len(heading.split()) >= 4 and not (entry is not None and entry.links):
                     self._maybe_title = (
                         heading,
                         line,
