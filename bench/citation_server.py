@@ -5,39 +5,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
+
+from server import LoopbackServer
 
 
 def _count(text: str) -> int:
     return int(hashlib.sha1(text.lower().encode()).hexdigest()[:3], 16)
 
 
-class CitationServer:
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-        self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
-
-    def __enter__(self) -> CitationServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-    def reset(self) -> None:
-        with self._lock:
-            self.counts.clear()
-
+class CitationServer(LoopbackServer):
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         bench = self
 

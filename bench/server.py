@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape
 
@@ -51,7 +52,37 @@ class BenchPaper:
     year: int
 
 
-class BenchServer:
+class LoopbackServer:
+    """A threaded HTTP server on 127.0.0.1 that counts requests per service in `counts`;
+    subclasses give `_handler()`. A context manager: serving inside the `with`."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.counts.clear()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
+
+
+class BenchServer(LoopbackServer):
     """Counts requests per service; sleeps `delay` seconds before every answer.
 
     `papers`: arXiv records to serve as given (others are synthesised); `stars`: one star
@@ -69,27 +100,12 @@ class BenchServer:
         self.delay = delay
         self.papers: Mapping[str, BenchPaper] = papers or {}
         self.stars = stars
-        self.counts: Counter[str] = Counter()
         self.not_modified = 0
-        self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
-
-    def __enter__(self) -> BenchServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        super().__init__()
 
     def reset(self) -> None:
+        super().reset()
         with self._lock:
-            self.counts.clear()
             self.not_modified = 0
 
     def _entry(self, arxiv_id: str) -> str:

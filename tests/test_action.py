@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import ROOT
+from gitrun import clean_environ, git
 from servers import TOKEN, FakeGitHub
 from test_cli_refresh import KNOWN_BADGES
 
@@ -105,27 +106,6 @@ def test_inputs_reach_shell_code_only_through_the_environment() -> None:
 
 
 # -- the refresh step, run as a runner runs it -----------------------------------------------
-
-
-def _clean_environ() -> dict[str, str]:
-    """This process's environment without git's own variables (a hook running the tests could
-    set GIT_DIR), and git configuration from nowhere: nothing may rely on the machine's."""
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    return {**environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-
-
-def git(cwd: Path, *args: str) -> str:
-    """git as the test's own hand (the setup commits of a person, not of the action)."""
-    identity = ("-c", "user.name=Site Owner", "-c", "user.email=owner@example.invalid")
-    done = subprocess.run(
-        ["git", *identity, "-c", "init.defaultBranch=main", *args],
-        cwd=cwd,
-        env=_clean_environ(),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
 
 
 @dataclass
@@ -220,7 +200,7 @@ def run_step(site: Site, env: dict[str, str], inputs: Mapping[str, str] | None =
     script = site.runner_temp / "refresh-step.sh"
     script.write_text(refresh["run"], encoding="utf-8")
     job_env = {
-        **_clean_environ(),
+        **clean_environ(),
         **env,  # the loopback arXiv and GitHub (a runner sets GITHUB_API_URL itself)
         # The scholar under test: this checkout, on PATH as pip would put it.
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",

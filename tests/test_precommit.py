@@ -10,7 +10,6 @@ PRE_COMMIT_HOME, so they install once between them.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -19,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import gitrun
 import pytest
 import yaml
 from conftest import ROOT
@@ -71,25 +71,13 @@ def test_the_manifest() -> None:
         assert not files.search("_config.yml") and not files.search("about.md.orig")
 
 
-def _clean_environ() -> dict[str, str]:
-    """No git or pre-commit variables of this process, no machine git configuration, and no
-    PYTHONPATH: the hooks run the scholar pre-commit installed, not this checkout's import."""
-    drop = ("GIT_", "PRE_COMMIT", "PYTHONPATH")
-    environ = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
-    return {**environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+# No git or pre-commit variables of this process, and no PYTHONPATH: the hooks run the scholar
+# pre-commit installed, not this checkout's import.
+_DROP = ("GIT_", "PRE_COMMIT", "PYTHONPATH")
 
 
 def git(cwd: Path, *args: str) -> str:
-    identity = ("-c", "user.name=Site Owner", "-c", "user.email=owner@example.invalid")
-    done = subprocess.run(
-        ["git", *identity, "-c", "init.defaultBranch=main", *args],
-        cwd=cwd,
-        env=_clean_environ(),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
+    return gitrun.git(cwd, *args, drop=_DROP)
 
 
 @dataclass(frozen=True)
@@ -145,7 +133,7 @@ def pre_commit(repo: Path, env: Mapping[str, str], home: Path, *args: str) -> Ho
     done = subprocess.run(
         [sys.executable, "-m", "pre_commit", *args, "--all-files", "--color", "never"],
         cwd=repo,
-        env={**_clean_environ(), **env, "PRE_COMMIT_HOME": str(home)},
+        env={**gitrun.clean_environ(_DROP), **env, "PRE_COMMIT_HOME": str(home)},
         capture_output=True,
         text=True,
         timeout=600,
