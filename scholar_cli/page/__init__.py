@@ -15,7 +15,7 @@ __all__ = ["READER_SCHEMA", "parse_page", "read_page_bytes"]
 
 # Bumped by every change to what the reader makes of a page: parsed pages kept in the record
 # store under an older number are parsed again. tests/test_page_patterns.py holds it.
-READER_SCHEMA = 39
+READER_SCHEMA = 40
 
 
 def parse_page(

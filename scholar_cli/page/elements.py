@@ -79,7 +79,7 @@ def _items(node: _Node) -> list[_Node]:
 _FORMATTING = {"strong", "b", "em", "i", "cite", "code", "q", "span", "u", "s", "del", "sup", "sub"}
 _FALLBACK_TAGS = {"video", "audio", "canvas", "object", "iframe", "noscript", "svg", "picture"}
 # Class names that mark an element's text as a venue label, not part of the entry's prose.
-_LABEL_WORDS = ("badge", "venue", "conf", "journal", "booktitle", "publisher", "label", "tag")
+_LABEL_WORDS = ("badge", "venue", "conf", "journal", "booktitle", "publisher", "label")
 _NOT_TITLE_WORDS = (
     "section", "page", "site", "header", "nav", "sub", "card", "year", "date", "group",
     "category", "count",
@@ -96,6 +96,8 @@ def _class_role(tag: str, classes: str) -> str:
         return ""
     role = ""
     for token in classes.lower().split():
+        if {"tag", "tags"} & set(re.split(r"[-_]", token)):
+            return "label"  # "blog-tag", "pub_tag"; not "stage" or "vintage"
         word = token.replace("-", "").replace("_", "")
         if any(w in word for w in _LABEL_WORDS):
             return "label"

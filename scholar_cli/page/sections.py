@@ -211,6 +211,9 @@ def _is_paper_heading(text: str, has_links: bool, whole_link: bool = False) -> b
     return kind is None or (whole_link and kind not in ("papers", "news"))
 
 
+_NEWS_FIRST = re.compile(r"(?:latest |recent )?news\b")
+
+
 def names_papers_weakly(heading: str) -> bool:
     """ "Conferences", "Journals", "Research": words that name papers only where nothing says
     otherwise; under "Professional Services" they are venues served, not papers."""
@@ -229,7 +232,7 @@ def section_kind(
     `paper_sections` (from the config) are headings the words would not give: a heading that
     contains one of them lists papers."""
     words = heading_words(heading)
-    if words.startswith(("news", "latest news", "recent news")):
+    if _NEWS_FIRST.match(words):
         return "news"  # "News About Papers": news, whatever it is about
     for name in paper_sections:
         if heading_words(name) and heading_words(name) in words:
